@@ -1,0 +1,423 @@
+// Package kms is a small client for the Hanzo KMS HTTP API: machine identity
+// login, Auth0 client secret rotations, Auth0 app connections and secrets. It
+// knows nothing of Terraform. Every request goes through one place (do), which
+// adds authentication, retries what is safe to retry, decodes errors into
+// *APIError and logs without secrets.
+package kms
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// DefaultHost is the cloud host the seed's samples use.
+const DefaultHost = "https://us.kms.hanzo.ai"
+
+const (
+	defaultTimeout      = 60 * time.Second
+	defaultMaxRetries   = 4
+	defaultRetryWaitMin = 500 * time.Millisecond
+	defaultRetryWaitMax = 30 * time.Second
+	// maxResponseBytes bounds what a misbehaving server can make us read.
+	maxResponseBytes = 16 << 20
+)
+
+// Config says where the KMS is and how to authenticate. Exactly one of Token
+// or the ClientID/ClientSecret pair is expected.
+type Config struct {
+	Host         string
+	ClientID     string
+	ClientSecret string
+	Token        string // a pre-issued access token: no login call is made
+	CACertPEM    []byte // extra trusted roots for a private TLS chain
+	Timeout      time.Duration
+	MaxRetries   int // -1 means none; 0 means the default
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	UserAgent    string
+	Logger       Logger
+	// HTTPClient replaces the transport (tests); CACertPEM and Timeout are
+	// then the caller's business.
+	HTTPClient *http.Client
+	// Now is the clock used for token expiry (tests); time.Now by default.
+	Now func() time.Time
+}
+
+// Logger receives one line per request. Fields never hold secrets: bodies are
+// redacted before they reach it.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
+
+// Client talks to one KMS host with one identity. It is safe for concurrent use.
+type Client struct {
+	baseURL   *url.URL
+	http      *retryablehttp.Client
+	tokens    *tokenSource
+	userAgent string
+	logger    Logger
+}
+
+// ParseHost validates a KMS host URL: http or https, a host name, no query or
+// fragment. A trailing slash is dropped; a path prefix (self-hosted behind a
+// reverse proxy) is kept.
+func ParseHost(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("host %q is not a URL: %v", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("host %q must start with https:// (or http:// for a local server)", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("host %q has no host name", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("host %q must not carry credentials, a query or a fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+// New builds a client. It makes no request: call Login to check credentials.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseHost(cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	hasPair := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case cfg.Token != "" && hasPair:
+		return nil, errors.New("both an access token and a client id/secret were given: use one")
+	case cfg.Token == "" && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return nil, errors.New("a client id and a client secret (or an access token) are required")
+	}
+
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		transport := cleanhttp.DefaultPooledTransport()
+		if len(cfg.CACertPEM) > 0 {
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			if !pool.AppendCertsFromPEM(cfg.CACertPEM) {
+				return nil, errors.New("the CA certificate holds no PEM-encoded certificate")
+			}
+			transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+		timeout := cfg.Timeout
+		if timeout <= 0 {
+			timeout = defaultTimeout
+		}
+		httpClient = &http.Client{Transport: transport, Timeout: timeout}
+	}
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = httpClient
+	rc.Logger = nil // we log ourselves, without secrets
+	rc.RetryMax = cfg.MaxRetries
+	switch {
+	case cfg.MaxRetries < 0:
+		rc.RetryMax = 0
+	case cfg.MaxRetries == 0:
+		rc.RetryMax = defaultMaxRetries
+	}
+	rc.RetryWaitMin, rc.RetryWaitMax = cfg.RetryWaitMin, cfg.RetryWaitMax
+	if rc.RetryWaitMin <= 0 {
+		rc.RetryWaitMin = defaultRetryWaitMin
+	}
+	if rc.RetryWaitMax <= 0 {
+		rc.RetryWaitMax = defaultRetryWaitMax
+	}
+	rc.CheckRetry = checkRetry
+	rc.Backoff = backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+
+	logger := cfg.Logger
+	if logger == nil {
+		logger = nopLogger{}
+	}
+	userAgent := cfg.UserAgent
+	if userAgent == "" {
+		userAgent = "terraform-provider-hanzokms/dev"
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	c := &Client{baseURL: base, http: rc, userAgent: userAgent, logger: logger}
+	c.tokens = &tokenSource{
+		static: cfg.Token, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret,
+		now: now, sem: make(chan struct{}, 1), client: c,
+	}
+	return c, nil
+}
+
+// Host is the base URL the client talks to.
+func (c *Client) Host() string { return c.baseURL.String() }
+
+// request is one API call.
+type request struct {
+	method string
+	path   string
+	query  url.Values
+	body   any
+	// idempotent requests are retried after connection failures and
+	// 502/503/504; the others only when the server cannot have acted.
+	idempotent bool
+	noAuth     bool
+}
+
+type retryPolicyKey struct{}
+
+// do sends req and decodes a 2xx JSON answer into out (which may be nil).
+// A refused access token is renewed and the request sent once more.
+func (c *Client) do(ctx context.Context, req request, out any) error {
+	if req.noAuth {
+		return c.doOnce(ctx, req, "", out)
+	}
+	token, err := c.tokens.get(ctx)
+	if err != nil {
+		return err
+	}
+	err = c.doOnce(ctx, req, token, out)
+	if err != nil && c.tokens.static == "" && isTokenRejected(err) {
+		c.logger.Debug(ctx, "hanzokms: access token refused, logging in again", map[string]any{"path": req.path})
+		c.tokens.invalidate(token)
+		if token, err = c.tokens.get(ctx); err != nil {
+			return err
+		}
+		err = c.doOnce(ctx, req, token, out)
+	}
+	return err
+}
+
+func (c *Client) doOnce(ctx context.Context, req request, token string, out any) error {
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + req.path
+	if len(req.query) > 0 {
+		u.RawQuery = req.query.Encode()
+	}
+
+	var payload []byte
+	if req.body != nil {
+		var err error
+		if payload, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("%s %s: encoding request: %w", req.method, req.path, err)
+		}
+	}
+
+	ctx = context.WithValue(ctx, retryPolicyKey{}, req.idempotent)
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), payload)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", req.method, req.path, err)
+	}
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		hreq.Header.Set("Authorization", "Bearer "+token)
+	}
+
+	fields := map[string]any{"method": req.method, "path": req.path}
+	if payload != nil {
+		c.logger.Trace(ctx, "hanzokms: request body", map[string]any{"method": req.method, "path": req.path, "body": redactJSON(payload)})
+	}
+	start := time.Now()
+	resp, err := c.http.Do(hreq)
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if err != nil {
+		fields["error"] = err.Error()
+		c.logger.Debug(ctx, "hanzokms: request failed", fields)
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s %s: %w", req.method, req.path, ctx.Err())
+		}
+		if !req.idempotent && !neverSent(err) {
+			return &AmbiguousError{Method: req.method, Path: req.path, Err: cleanTransportError(err)}
+		}
+		return fmt.Errorf("%s %s: %w", req.method, req.path, cleanTransportError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	fields["status"] = resp.StatusCode
+	if reqID := reqIDOf(body); reqID != "" {
+		fields["req_id"] = reqID
+	}
+	c.logger.Debug(ctx, "hanzokms: request", fields)
+	if len(body) > 0 {
+		c.logger.Trace(ctx, "hanzokms: response body", map[string]any{"method": req.method, "path": req.path, "body": redactJSON(body)})
+	}
+	if err != nil {
+		if !req.idempotent {
+			return &AmbiguousError{Method: req.method, Path: req.path, Err: cleanTransportError(err)}
+		}
+		return fmt.Errorf("%s %s: reading response: %w", req.method, req.path, cleanTransportError(err))
+	}
+
+	if resp.StatusCode >= 300 {
+		apiErr := decodeAPIError(req.method, req.path, resp.StatusCode, body)
+		if !req.idempotent && isGatewayStatus(resp.StatusCode) {
+			return &AmbiguousError{Method: req.method, Path: req.path, Err: apiErr}
+		}
+		return apiErr
+	}
+	if out == nil || len(body) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s %s: decoding response: %v", req.method, req.path, err)
+	}
+	return nil
+}
+
+func isGatewayStatus(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}
+
+// checkRetry decides whether retryablehttp sends a request again.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	idempotent, _ := ctx.Value(retryPolicyKey{}).(bool)
+	if err != nil {
+		var certErr *tls.CertificateVerificationError
+		if errors.As(err, &certErr) {
+			return false, err
+		}
+		// A request that never left cannot have been acted on.
+		return idempotent || neverSent(err), err
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return true, nil // refused before acting: always safe
+	case isGatewayStatus(resp.StatusCode):
+		return idempotent, nil
+	}
+	return false, nil
+}
+
+// neverSent reports whether a transport error happened before the request
+// could reach the server (the connection was never made).
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+// backoff waits exponentially with jitter between RetryWaitMin and
+// RetryWaitMax, and honours a 429/503 Retry-After (seconds or HTTP date)
+// up to RetryWaitMax.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(wait, maxWait)
+		}
+	}
+	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
+	// Full jitter in the upper half keeps parallel applies from retrying in step.
+	return wait/2 + rand.N(wait/2+1)
+}
+
+func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	var seconds int64
+	if _, err := fmt.Sscanf(value, "%d", &seconds); err == nil && fmt.Sprint(seconds) == value {
+		if seconds < 0 {
+			return 0, false
+		}
+		return time.Duration(seconds) * time.Second, true
+	}
+	when, err := http.ParseTime(value)
+	if err != nil {
+		return 0, false
+	}
+	return max(when.Sub(now), 0), true
+}
+
+// cleanTransportError drops the URL from *url.Error: the message then reads
+// as the cause, and no query string ever reaches an error message.
+func cleanTransportError(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
+}
+
+func reqIDOf(body []byte) string {
+	var probe struct {
+		ReqID string `json:"reqId"`
+	}
+	if json.Unmarshal(body, &probe) != nil {
+		return ""
+	}
+	return probe.ReqID
+}
+
+// secretKeys are the JSON keys whose values never reach a log.
+var secretKeys = map[string]bool{
+	"clientsecret": true, "client_secret": true, "accesstoken": true, "access_token": true,
+	"token": true, "secretvalue": true, "password": true, "generatedcredentials": true,
+}
+
+// redactJSON returns body with the value of every secret key replaced, at
+// any depth. A body that is not JSON is not logged at all.
+func redactJSON(body []byte) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return fmt.Sprintf("<%d bytes, not JSON>", len(body))
+	}
+	out, _ := json.Marshal(redactValue(v))
+	return string(out)
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, inner := range t {
+			if secretKeys[strings.ToLower(k)] {
+				t[k] = "<redacted>"
+				continue
+			}
+			t[k] = redactValue(inner)
+		}
+	case []any:
+		for i := range t {
+			t[i] = redactValue(t[i])
+		}
+	}
+	return v
+}

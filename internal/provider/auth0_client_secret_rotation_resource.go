@@ -1,0 +1,520 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+)
+
+var (
+	_ resource.Resource                   = (*auth0ClientSecretRotationResource)(nil)
+	_ resource.ResourceWithConfigure      = (*auth0ClientSecretRotationResource)(nil)
+	_ resource.ResourceWithImportState    = (*auth0ClientSecretRotationResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*auth0ClientSecretRotationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*auth0ClientSecretRotationResource)(nil)
+)
+
+// NewAuth0ClientSecretRotationResource is the factory of hanzokms_auth0_client_secret_rotation.
+func NewAuth0ClientSecretRotationResource() resource.Resource {
+	return &auth0ClientSecretRotationResource{}
+}
+
+type auth0ClientSecretRotationResource struct {
+	client *kms.Client
+}
+
+const singlePhaseWarning = "Auth0 client secret rotation is single-phase: an Auth0 application has exactly one " +
+	"client secret, so the old secret stops working the moment a rotation happens, and clients that still hold it " +
+	"fail to authenticate until they read the new one from the mapped secret. Automatic rotation can therefore " +
+	"interrupt services; where continuity matters, set `auto_rotation_enabled = false` and rotate by changing " +
+	"`rotation_trigger` when the consumers are ready."
+
+func (r *auth0ClientSecretRotationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_auth0_client_secret_rotation"
+}
+
+func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	useState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages a Hanzo KMS **Auth0 Client Secret rotation**: the KMS regenerates an Auth0 " +
+			"application's client secret every `rotation_interval` days at `rotate_at_utc` (or on demand) and writes " +
+			"the application's client id and the new secret into the two KMS secrets named by `secrets_mapping`. " +
+			"Creating the rotation issues the first secret at once.\n\n" +
+			"The rotated secret never enters Terraform state: read it from the mapped KMS secret, or through the " +
+			"`hanzokms_auth0_client_secret_rotation_credentials` ephemeral resource.\n\n" +
+			"~> " + singlePhaseWarning + "\n\n" +
+			"**Rotate now:** change `rotation_trigger` (any value: a string, a number, a map) and apply; the plan " +
+			"shows an in-place update with the rotation timestamps and `active_index` unknown.\n\n" +
+			"**Import** by rotation id (`terraform import hanzokms_auth0_client_secret_rotation.example <id>`) or by " +
+			"`<project_id>:<environment>:<secret_path>:<name>`, e.g. `3c90c3cc-0d44-4b50-8888-8dd25736052a:dev:/:my-auth0-rotation`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The rotation's ID (a UUID).",
+				Computed:            true,
+				PlanModifiers:       useState,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the rotation, unique in its folder. A slug of 1-64 characters: lowercase letters, digits and single hyphens.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(slugPattern, slugRule),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "A description of the rotation, at most 256 characters.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"connection_id": schema.StringAttribute{
+				MarkdownDescription: "ID (UUID) of the Auth0 app connection that performs the rotation, e.g. `hanzokms_app_connection_auth0.example.id`. Changing it replaces the rotation.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "Slug of the project environment (e.g. `dev`, `prod`), at most 64 characters. Changing it replaces the rotation.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(environmentSlug, envRule),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"secret_path": schema.StringAttribute{
+				MarkdownDescription: "Folder path of the rotation and its mapped secrets, starting with `/`. The folder must exist. Defaults to `/`. A trailing slash is ignored. Changing it replaces the rotation.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("/"),
+				Validators:          []validator.String{stringvalidator.RegexMatches(secretPathPattern, secretPathRule)},
+				PlanModifiers:       []planmodifier.String{secretPathRequiresReplace()},
+			},
+			"auto_rotation_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the secret rotates automatically once `rotation_interval` days have passed. Defaults to `true`. " +
+					"Set it to `false` to rotate only on demand or to pause rotation.\n\n  ~> " + singlePhaseWarning,
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"rotation_interval": schema.Int64Attribute{
+				MarkdownDescription: "Days between rotations; at least 1.",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"rotate_at_utc": schema.SingleNestedAttribute{
+				MarkdownDescription: "Time of day, in UTC, at which a due rotation runs. Defaults to 00:00.",
+				Optional:            true,
+				Computed:            true,
+				Default:             objectdefault.StaticValue(defaultRotateAtUTC()),
+				Attributes: map[string]schema.Attribute{
+					"hours": schema.Int64Attribute{
+						MarkdownDescription: "Hour of the day, 0-23. Defaults to 0.",
+						Optional:            true,
+						Computed:            true,
+						Default:             int64default.StaticInt64(0),
+						Validators:          []validator.Int64{int64validator.Between(0, 23)},
+					},
+					"minutes": schema.Int64Attribute{
+						MarkdownDescription: "Minute of the hour, 0-59. Defaults to 0.",
+						Optional:            true,
+						Computed:            true,
+						Default:             int64default.StaticInt64(0),
+						Validators:          []validator.Int64{int64validator.Between(0, 59)},
+					},
+				},
+			},
+			"parameters": schema.SingleNestedAttribute{
+				MarkdownDescription: "What to rotate.",
+				Required:            true,
+				Attributes: map[string]schema.Attribute{
+					"client_id": schema.StringAttribute{
+						MarkdownDescription: "Client ID of the Auth0 application whose client secret is rotated (from the Auth0 Applications dashboard).",
+						Required:            true,
+						Validators: []validator.String{
+							stringvalidator.LengthAtLeast(1),
+							stringvalidator.RegexMatches(noSpacePattern, "must be an Auth0 client ID, without spaces"),
+						},
+					},
+				},
+			},
+			"secrets_mapping": schema.SingleNestedAttribute{
+				MarkdownDescription: "Names of the KMS secrets, in the rotation's folder, that receive the credentials. They must not exist before the rotation is created, and must differ. Renaming them updates in place (the secrets are renamed).",
+				Required:            true,
+				Attributes: map[string]schema.Attribute{
+					"client_id": schema.StringAttribute{
+						MarkdownDescription: "Name of the secret that holds the application's client ID, e.g. `AUTH0_CLIENT_ID`.",
+						Required:            true,
+						Validators:          secretNameValidators(),
+					},
+					"client_secret": schema.StringAttribute{
+						MarkdownDescription: "Name of the secret that holds the rotated client secret, e.g. `AUTH0_CLIENT_SECRET`.",
+						Required:            true,
+						Validators:          secretNameValidators(),
+					},
+				},
+			},
+			"rotation_trigger": schema.DynamicAttribute{
+				MarkdownDescription: "Any value (a string, a number, a map, ...). Changing it rotates the secret now, in place, " +
+					"like `keepers` of the random provider. Setting it on create does not rotate twice: create already issues the first secret.",
+				Optional: true,
+			},
+			"delete_secrets_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Whether destroying the rotation also deletes the two mapped KMS secrets. Defaults to `false`: they stay, holding the last credentials.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"revoke_credentials_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Whether destroying the rotation also revokes the active client secret at Auth0 (Auth0 issues a new secret that nobody holds). Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"active_index": schema.Int64Attribute{
+				MarkdownDescription: "Which of the two credential slots (0 or 1) the mapped secrets hold; flips on every rotation.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"folder_id":                  computedString("ID of the folder the rotation lives in.", useState),
+			"created_at":                 computedString("When the rotation was created (RFC 3339, UTC).", useState),
+			"updated_at":                 computedString("When the rotation was last changed (RFC 3339, UTC).", useState),
+			"rotation_status":            computedString("Outcome of the last rotation attempt: `success` or `failed`.", useState),
+			"last_rotation_attempted_at": computedString("When a rotation was last attempted (RFC 3339, UTC).", useState),
+			"last_rotated_at":            computedString("When the secret last rotated successfully (RFC 3339, UTC).", useState),
+			"last_rotation_job_id":       computedString("ID of the scheduled job of the last automatic rotation; null after a manual one.", useState),
+			"next_rotation_at":           computedString("When the next automatic rotation is due (RFC 3339, UTC); null when auto-rotation is disabled.", useState),
+			"is_last_rotation_manual": schema.BoolAttribute{
+				MarkdownDescription: "Whether the last rotation was requested by hand (`rotation_trigger` or the KMS UI) rather than by the schedule.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"last_rotation_message": computedString("Why the last rotation failed, as Auth0 answered; null after a success.", useState),
+			"connection_name":       computedString("Name of the Auth0 app connection.", useState),
+			"environment_name":      computedString("Display name of the environment.", useState),
+		},
+	}
+}
+
+func computedString(description string, modifiers []planmodifier.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true, PlanModifiers: modifiers}
+}
+
+func secretNameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 255),
+		stringvalidator.RegexMatches(secretNamePattern, secretNameRule),
+	}
+}
+
+// secretPathRequiresReplace replaces the rotation when its folder changes,
+// but not when only a trailing slash does.
+func secretPathRequiresReplace() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = normalizeSecretPath(req.StateValue.ValueString()) != normalizeSecretPath(req.PlanValue.ValueString())
+		},
+		"Changing the folder replaces the rotation.",
+		"Changing the folder replaces the rotation.",
+	)
+}
+
+func (r *auth0ClientSecretRotationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *auth0ClientSecretRotationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var mapping types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secrets_mapping"), &mapping)...)
+	if resp.Diagnostics.HasError() || mapping.IsNull() || mapping.IsUnknown() {
+		return
+	}
+	m := objectAs[secretsMappingModel](ctx, mapping, &resp.Diagnostics)
+	if m.ClientID.IsUnknown() || m.ClientSecret.IsUnknown() || m.ClientID.IsNull() || m.ClientSecret.IsNull() {
+		return
+	}
+	if m.ClientID.ValueString() == m.ClientSecret.ValueString() {
+		resp.Diagnostics.AddAttributeError(path.Root("secrets_mapping").AtName("client_secret"),
+			"Mapped secret names must differ",
+			fmt.Sprintf("secrets_mapping.client_id and secrets_mapping.client_secret are both %q: the client ID and "+
+				"the client secret need two different secret names.", m.ClientID.ValueString()))
+	}
+}
+
+// ModifyPlan says in the plan what an update will do to the API-set
+// attributes: a rotation (trigger or new application) makes the rotation
+// timestamps and active_index unknown; a schedule change makes
+// next_rotation_at unknown; any change makes updated_at unknown. Everything
+// else keeps its state value (UseStateForUnknown), so plans stay precise.
+func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan auth0RotationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		if !plan.AutoRotationEnabled.IsNull() && !plan.AutoRotationEnabled.ValueBool() {
+			return
+		}
+		resp.Diagnostics.AddAttributeWarning(path.Root("auto_rotation_enabled"), "Automatic rotation can interrupt services",
+			strings.ReplaceAll(singlePhaseWarning, "`", ""))
+		return
+	}
+	var state auth0RotationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	rotates := !plan.RotationTrigger.Equal(state.RotationTrigger) || !plan.Parameters.Equal(state.Parameters)
+	scheduleChanges := !plan.AutoRotationEnabled.Equal(state.AutoRotationEnabled) ||
+		!plan.RotationInterval.Equal(state.RotationInterval) || !plan.RotateAtUTC.Equal(state.RotateAtUTC)
+	apiChanges := rotates || scheduleChanges || !plan.Name.Equal(state.Name) ||
+		!plan.Description.Equal(state.Description) || !plan.SecretsMapping.Equal(state.SecretsMapping)
+
+	if state.AutoRotationEnabled.Equal(types.BoolValue(false)) && plan.AutoRotationEnabled.Equal(types.BoolValue(true)) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("auto_rotation_enabled"), "Automatic rotation can interrupt services",
+			strings.ReplaceAll(singlePhaseWarning, "`", ""))
+	}
+	if !apiChanges {
+		return
+	}
+	plan.UpdatedAt = types.StringUnknown()
+	if scheduleChanges || rotates {
+		plan.NextRotationAt = types.StringUnknown()
+	}
+	if rotates {
+		plan.ActiveIndex = types.Int64Unknown()
+		plan.RotationStatus = types.StringUnknown()
+		plan.LastRotationAttemptedAt = types.StringUnknown()
+		plan.LastRotatedAt = types.StringUnknown()
+		plan.LastRotationJobID = types.StringUnknown()
+		plan.IsLastRotationManual = types.BoolUnknown()
+		plan.LastRotationMessage = types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan auth0RotationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	body := kms.CreateAuth0ClientSecretRotationRequest{
+		Name:                  plan.Name.ValueString(),
+		ProjectID:             plan.ProjectID.ValueString(),
+		Description:           plan.Description.ValueStringPointer(),
+		ConnectionID:          plan.ConnectionID.ValueString(),
+		Environment:           plan.Environment.ValueString(),
+		SecretPath:            normalizeSecretPath(plan.SecretPath.ValueString()),
+		IsAutoRotationEnabled: plan.AutoRotationEnabled.ValueBool(),
+		RotationInterval:      plan.RotationInterval.ValueInt64(),
+		RotateAtUTC:           plan.rotateAtUTC(ctx, &resp.Diagnostics),
+		Parameters:            plan.parameters(ctx, &resp.Diagnostics),
+		SecretsMapping:        plan.secretsMapping(ctx, &resp.Diagnostics),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Create already rotates (it issues the first secret): no rotate call here,
+	// whatever rotation_trigger holds.
+	created, err := r.client.CreateAuth0ClientSecretRotation(ctx, body)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create the Auth0 client secret rotation", apiErrorDetail(err))
+		return
+	}
+	state := plan
+	state.setFromAPI(created, plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state auth0RotationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	current, err := r.client.GetAuth0ClientSecretRotation(ctx, state.ID.ValueString())
+	if kms.IsNotFound(err) {
+		resp.State.RemoveResource(ctx) // deleted outside Terraform: plan to create it again
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", apiErrorDetail(err))
+		return
+	}
+	next := state
+	next.setFromAPI(current, state)
+	// After an import the lifecycle-only attributes are null: give them their defaults.
+	if next.DeleteSecretsOnDestroy.IsNull() {
+		next.DeleteSecretsOnDestroy = types.BoolValue(false)
+	}
+	if next.RevokeCredentialsOnDestroy.IsNull() {
+		next.RevokeCredentialsOnDestroy = types.BoolValue(false)
+	}
+	warnIfRotationFailed(current, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state auth0RotationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	id := state.ID.ValueString()
+	patch := updateRequest(ctx, plan, state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var latest *kms.Auth0ClientSecretRotation
+	if !patch.IsEmpty() {
+		updated, err := r.client.UpdateAuth0ClientSecretRotation(ctx, id, patch)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not update the Auth0 client secret rotation", apiErrorDetail(err))
+			return
+		}
+		latest = updated
+	}
+	if !plan.RotationTrigger.Equal(state.RotationTrigger) {
+		previous := state.LastRotatedAt.ValueString()
+		if latest != nil {
+			previous = latest.LastRotatedAt
+		}
+		rotated, err := r.client.RotateAuth0ClientSecret(ctx, id, previous)
+		if err != nil {
+			if latest != nil {
+				// The PATCH landed: keep state true to it, so the next plan
+				// shows only the rotation still owed.
+				partial := plan
+				partial.setFromAPI(latest, plan)
+				partial.RotationTrigger = state.RotationTrigger
+				resp.Diagnostics.Append(resp.State.Set(ctx, &partial)...)
+			}
+			resp.Diagnostics.AddError("Could not rotate the Auth0 client secret", apiErrorDetail(err))
+			return
+		}
+		latest = rotated
+	}
+
+	next := plan
+	if latest != nil {
+		next.setFromAPI(latest, plan)
+	} else {
+		// Only provider-side settings changed (destroy options): nothing was
+		// sent, so the API's last answer (the state) still holds.
+		next.auth0RotationComputed = state.auth0RotationComputed
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state auth0RotationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	err := r.client.DeleteAuth0ClientSecretRotation(ctx, state.ID.ValueString(), kms.DeleteOptions{
+		DeleteSecrets:              state.DeleteSecretsOnDestroy.ValueBool(),
+		RevokeGeneratedCredentials: state.RevokeCredentialsOnDestroy.ValueBool(),
+	})
+	if err != nil && !kms.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not delete the Auth0 client secret rotation", apiErrorDetail(err))
+	}
+}
+
+func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parseRotationImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	if id.byName() {
+		if !requireClient(r.client, &resp.Diagnostics) {
+			return
+		}
+		found, err := r.client.GetAuth0ClientSecretRotationByName(ctx, id.ProjectID, id.Environment, id.SecretPath, id.Name)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not find the Auth0 client secret rotation to import", apiErrorDetail(err))
+			return
+		}
+		id.RotationID = found.ID
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.RotationID)...)
+}
+
+// updateRequest holds every field that differs between plan and state, each
+// sent explicitly (a false auto_rotation_enabled and a removed description
+// included).
+func updateRequest(ctx context.Context, plan, state auth0RotationModel, diags *diag.Diagnostics) kms.UpdateAuth0ClientSecretRotationRequest {
+	var u kms.UpdateAuth0ClientSecretRotationRequest
+	if !plan.Name.Equal(state.Name) {
+		u.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.Description.Equal(state.Description) {
+		u.Description = kms.NullableString{Set: true, Value: plan.Description.ValueStringPointer()}
+	}
+	if !plan.AutoRotationEnabled.Equal(state.AutoRotationEnabled) {
+		u.IsAutoRotationEnabled = plan.AutoRotationEnabled.ValueBoolPointer()
+	}
+	if !plan.RotationInterval.Equal(state.RotationInterval) {
+		u.RotationInterval = plan.RotationInterval.ValueInt64Pointer()
+	}
+	if !plan.RotateAtUTC.Equal(state.RotateAtUTC) {
+		v := plan.rotateAtUTC(ctx, diags)
+		u.RotateAtUTC = &v
+	}
+	if !plan.Parameters.Equal(state.Parameters) {
+		v := plan.parameters(ctx, diags)
+		u.Parameters = &v
+	}
+	if !plan.SecretsMapping.Equal(state.SecretsMapping) {
+		v := plan.secretsMapping(ctx, diags)
+		u.SecretsMapping = &v
+	}
+	return u
+}
+
+func warnIfRotationFailed(r *kms.Auth0ClientSecretRotation, diags *diag.Diagnostics) {
+	if r.RotationStatus != "failed" {
+		return
+	}
+	message := "(no message)"
+	if r.LastRotationMessage != nil && *r.LastRotationMessage != "" {
+		message = *r.LastRotationMessage
+	}
+	diags.AddWarning(fmt.Sprintf("The last rotation of %q failed", r.Name),
+		fmt.Sprintf("Rotation %s (last attempted %s) failed: %s\n\nThe mapped secrets still hold the credentials of the last "+
+			"successful rotation (%s). Fix the cause (often the Auth0 connection's permissions), then rotate by changing rotation_trigger.",
+			r.ID, r.LastRotationAttemptedAt, message, r.LastRotatedAt))
+}

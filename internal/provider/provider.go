@@ -1,0 +1,283 @@
+// Package provider is the Terraform face of Hanzo KMS: the provider
+// configuration and one file per resource, data source and ephemeral
+// resource. It talks to the KMS only through internal/kms.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+)
+
+// Environment variables that stand in for every provider attribute, so that a
+// Terraform Cloud workspace needs no provider block.
+const (
+	EnvHost           = "HANZO_KMS_HOST"
+	EnvClientID       = "HANZO_KMS_CLIENT_ID"
+	EnvClientSecret   = "HANZO_KMS_CLIENT_SECRET"
+	EnvToken          = "HANZO_KMS_TOKEN"
+	EnvCACertificate  = "HANZO_KMS_CA_CERTIFICATE"
+	EnvRequestTimeout = "HANZO_KMS_REQUEST_TIMEOUT"
+	EnvMaxRetries     = "HANZO_KMS_MAX_RETRIES"
+)
+
+var (
+	_ provider.Provider                       = (*hanzoKMSProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*hanzoKMSProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*hanzoKMSProvider)(nil)
+)
+
+type hanzoKMSProvider struct {
+	version string
+}
+
+// New returns the provider factory for a release version ("dev", "test", ...).
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &hanzoKMSProvider{version: version} }
+}
+
+type providerModel struct {
+	Host           types.String `tfsdk:"host"`
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	Token          types.String `tfsdk:"token"`
+	CACertificate  types.String `tfsdk:"ca_certificate"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+}
+
+// providerData is what every resource receives from Configure: one client,
+// logged in once, shared by all of them.
+type providerData struct {
+	client *kms.Client
+}
+
+func (p *hanzoKMSProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "hanzokms"
+	resp.Version = p.version
+}
+
+func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Hanzo KMS provider manages [Hanzo KMS](https://kms.hanzo.ai) secret rotations. " +
+			"It authenticates as a machine identity (universal auth: `client_id` and `client_secret`) or with a " +
+			"ready access `token`. Every attribute can be set by an environment variable instead, so a " +
+			"Terraform Cloud workspace needs no provider block at all.",
+		Attributes: map[string]schema.Attribute{
+			"host": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Hanzo KMS, e.g. `https://us.kms.hanzo.ai` (the default), " +
+					"`https://eu.kms.hanzo.ai`, or a self-hosted URL. May also be set with `" + EnvHost + "`.",
+				Optional: true,
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "Client ID of a machine identity with universal auth. Requires `client_secret`; " +
+					"conflicts with `token`. May also be set with `" + EnvClientID + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "Client secret of the machine identity. Never logged. May also be set with `" + EnvClientSecret + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "A pre-issued machine identity access token, used as is (no login; it is not " +
+					"renewed). Conflicts with `client_id`/`client_secret`. May also be set with `" + EnvToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"ca_certificate": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system roots, for a " +
+					"self-hosted KMS behind a private TLS chain. May also be set with `" + EnvCACertificate + "`.",
+				Optional: true,
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Defaults to `60s`. " +
+					"May also be set with `" + EnvRequestTimeout + "`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit " +
+					"(429, honouring `Retry-After`), a 502/503/504 or a connection failure, with capped, jittered " +
+					"backoff. `0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 10)},
+			},
+		},
+	}
+}
+
+func (p *hanzoKMSProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{
+		providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("client_id")),
+		providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("client_secret")),
+	}
+}
+
+func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A configuration that depends on values known only after apply cannot
+	// be used yet; resources say so if they need the client during plan.
+	for _, v := range []types.String{cfg.Host, cfg.ClientID, cfg.ClientSecret, cfg.Token, cfg.CACertificate, cfg.RequestTimeout} {
+		if v.IsUnknown() {
+			tflog.Debug(ctx, "hanzokms: provider configuration not yet known, skipping configure")
+			return
+		}
+	}
+	if cfg.MaxRetries.IsUnknown() {
+		return
+	}
+
+	settings := resolveSettings(cfg)
+	if settings.token != "" && (settings.clientID != "" || settings.clientSecret != "") {
+		resp.Diagnostics.AddError("Conflicting Hanzo KMS credentials",
+			"Both an access token (token or "+EnvToken+") and a machine identity (client_id/client_secret or "+
+				EnvClientID+"/"+EnvClientSecret+") are set. Set only one of them.")
+		return
+	}
+	if settings.token == "" && (settings.clientID == "" || settings.clientSecret == "") {
+		missing := "client_id (or " + EnvClientID + ") and client_secret (or " + EnvClientSecret + ")"
+		switch {
+		case settings.clientID != "":
+			missing = "client_secret (or " + EnvClientSecret + ")"
+		case settings.clientSecret != "":
+			missing = "client_id (or " + EnvClientID + ")"
+		}
+		resp.Diagnostics.AddError("Missing Hanzo KMS credentials",
+			"The provider needs a machine identity or an access token. Set "+missing+
+				", or set token (or "+EnvToken+") instead.")
+		return
+	}
+	if _, err := kms.ParseHost(settings.host); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid Hanzo KMS host",
+			fmt.Sprintf("%v. Set host (or %s) to the KMS base URL, e.g. %s.", err, EnvHost, kms.DefaultHost))
+		return
+	}
+	timeout, err := parseDurationSetting(settings.requestTimeout)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+			fmt.Sprintf("request_timeout (or %s): %v. Use a positive Go duration such as 30s or 2m.", EnvRequestTimeout, err))
+		return
+	}
+	maxRetries := 0
+	if settings.maxRetries != "" {
+		n, err := strconv.Atoi(settings.maxRetries)
+		if err != nil || n < 0 || n > 10 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+				fmt.Sprintf("max_retries (or %s) must be a whole number from 0 to 10, got %q.", EnvMaxRetries, settings.maxRetries))
+			return
+		}
+		maxRetries = n
+		if n == 0 {
+			maxRetries = -1
+		}
+	}
+
+	secrets := []string{settings.clientSecret, settings.token}
+	client, err := kms.New(kms.Config{
+		Host:         settings.host,
+		ClientID:     settings.clientID,
+		ClientSecret: settings.clientSecret,
+		Token:        settings.token,
+		CACertPEM:    []byte(settings.caCertificate),
+		Timeout:      timeout,
+		MaxRetries:   maxRetries,
+		UserAgent:    "terraform-provider-hanzokms/" + p.version,
+		Logger:       newTFLogger(secrets...),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Hanzo KMS provider configuration", err.Error())
+		return
+	}
+	if err := client.Login(ctx); err != nil {
+		resp.Diagnostics.AddError("Hanzo KMS authentication failed",
+			fmt.Sprintf("%v\n\nCheck client_id and client_secret (or %s and %s), or token (or %s). "+
+				"A refused login is not retried: repeated failures lock the identity for a few minutes.",
+				err, EnvClientID, EnvClientSecret, EnvToken))
+		return
+	}
+	data := &providerData{client: client}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+// settings are the provider attributes after environment variables filled
+// the ones the configuration leaves out.
+type settings struct {
+	host, clientID, clientSecret, token, caCertificate, requestTimeout, maxRetries string
+}
+
+func resolveSettings(cfg providerModel) settings {
+	pick := func(v types.String, env, fallback string) string {
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		if e := os.Getenv(env); e != "" {
+			return e
+		}
+		return fallback
+	}
+	maxRetries := os.Getenv(EnvMaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = strconv.FormatInt(cfg.MaxRetries.ValueInt64(), 10)
+	}
+	return settings{
+		host:           pick(cfg.Host, EnvHost, kms.DefaultHost),
+		clientID:       pick(cfg.ClientID, EnvClientID, ""),
+		clientSecret:   pick(cfg.ClientSecret, EnvClientSecret, ""),
+		token:          pick(cfg.Token, EnvToken, ""),
+		caCertificate:  pick(cfg.CACertificate, EnvCACertificate, ""),
+		requestTimeout: pick(cfg.RequestTimeout, EnvRequestTimeout, ""),
+		maxRetries:     maxRetries,
+	}
+}
+
+func parseDurationSetting(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q is not positive", s)
+	}
+	return d, nil
+}
+
+func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAuth0ClientSecretRotationResource,
+	}
+}
+
+func (p *hanzoKMSProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+func (p *hanzoKMSProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return nil
+}
