@@ -20,7 +20,7 @@ export GOFLAGS=-mod=mod
 export GOWORK=off
 export GOTOOLCHAIN=local
 
-has_version() { [ -x "$1" ] && "$1" version 2>/dev/null | head -n1 | grep -q "$2"; }
+has_version() { [ -x "$1" ] && TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | grep -q "$2"; }
 
 build_tofu() {
   if has_version "$TOFU" "OpenTofu v$TOFU_VERSION"; then

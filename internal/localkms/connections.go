@@ -1,0 +1,226 @@
+package localkms
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+type connection struct {
+	ID          string           `json:"id"`
+	Name        string           `json:"name"`
+	Description *string          `json:"description"`
+	ProjectID   *string          `json:"projectId"`
+	Credentials auth0Credentials `json:"credentials"`
+	CreatedAt   time.Time        `json:"createdAt"`
+	UpdatedAt   time.Time        `json:"updatedAt"`
+}
+
+func connectionJSON(c *connection) map[string]any {
+	return map[string]any{"appConnection": map[string]any{
+		"id": c.ID, "name": c.Name, "description": c.Description, "app": "auth0", "method": "client-credentials",
+		"credentials":     map[string]any{"domain": c.Credentials.Domain, "clientId": c.Credentials.ClientID, "audience": c.Credentials.Audience},
+		"credentialsHash": c.Credentials.hash(), "projectId": c.ProjectID, "version": 1,
+		"createdAt": formatTime(c.CreatedAt), "updatedAt": formatTime(c.UpdatedAt),
+		"orgId": "local", "isPlatformManagedCredentials": false,
+	}}
+}
+
+type connectionBody struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	Method      *string `json:"method"`
+	ProjectID   *string `json:"projectId"`
+	Credentials *struct {
+		Domain       string `json:"domain"`
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+		Audience     string `json:"audience"`
+	} `json:"credentials"`
+}
+
+func (b connectionBody) validate(create bool) []issue {
+	var issues []issue
+	add := func(msg string, path ...any) { issues = append(issues, issue{Code: "custom", Path: path, Message: msg}) }
+	if b.Name == nil && create {
+		add("Required", "name")
+	}
+	if b.Name != nil && (len(*b.Name) > 32 || !slugRe.MatchString(*b.Name)) {
+		add("Must be a valid slug of 1-32 characters", "name")
+	}
+	if b.Description != nil && len(*b.Description) > 256 {
+		add("String must contain at most 256 character(s)", "description")
+	}
+	if create && (b.Method == nil || *b.Method != "client-credentials") {
+		add("Invalid enum value. Expected 'client-credentials'", "method")
+	}
+	if b.Credentials == nil && create {
+		add("Required", "credentials")
+	}
+	if c := b.Credentials; c != nil {
+		for field, v := range map[string]string{"domain": c.Domain, "clientId": c.ClientID, "clientSecret": c.ClientSecret, "audience": c.Audience} {
+			if v == "" {
+				add("Required", "credentials", field)
+			}
+		}
+	}
+	return issues
+}
+
+func (s *Server) checkCredentials(w http.ResponseWriter, creds auth0Credentials) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := s.managementToken(ctx, creds); err != nil {
+		apiError(w, 400, "BadRequest", fmt.Sprintf("Unable to validate connection: verify credentials. %v", err))
+		return false
+	}
+	return true
+}
+
+func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
+	var body connectionBody
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if issues := body.validate(true); len(issues) > 0 {
+		validationError(w, issues)
+		return
+	}
+	creds := auth0Credentials{
+		Domain: normalizeDomain(body.Credentials.Domain), ClientID: body.Credentials.ClientID,
+		ClientSecret: body.Credentials.ClientSecret, Audience: body.Credentials.Audience,
+	}
+	s.mu.Lock()
+	for _, c := range s.st.Connections {
+		if c.Name == *body.Name {
+			s.mu.Unlock()
+			apiError(w, 400, "BadRequest", fmt.Sprintf("An App Connection with the name %q already exists", *body.Name))
+			return
+		}
+	}
+	s.mu.Unlock()
+	if !s.checkCredentials(w, creds) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	c := &connection{ID: uuid.NewString(), Name: *body.Name, Description: body.Description, Credentials: creds, CreatedAt: now, UpdatedAt: now}
+	if body.ProjectID != nil && *body.ProjectID != "" {
+		c.ProjectID = body.ProjectID
+	}
+	s.st.Connections[c.ID] = c
+	s.persist()
+	writeJSON(w, 200, connectionJSON(c))
+}
+
+func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *connection {
+	id := r.PathValue("id")
+	if !uuidRe.MatchString(id) {
+		validationError(w, []issue{{Code: "invalid_string", Path: []any{"connectionId"}, Message: "Invalid uuid"}})
+		return nil
+	}
+	c := s.st.Connections[id]
+	if c == nil {
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", id))
+	}
+	return c
+}
+
+func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.lookupConnection(w, r); c != nil {
+		writeJSON(w, 200, connectionJSON(c))
+	}
+}
+
+func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
+	var body connectionBody
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if issues := body.validate(false); len(issues) > 0 {
+		validationError(w, issues)
+		return
+	}
+	s.mu.Lock()
+	c := s.lookupConnection(w, r)
+	s.mu.Unlock()
+	if c == nil {
+		return
+	}
+	var creds *auth0Credentials
+	if body.Credentials != nil {
+		creds = &auth0Credentials{
+			Domain: normalizeDomain(body.Credentials.Domain), ClientID: body.Credentials.ClientID,
+			ClientSecret: body.Credentials.ClientSecret, Audience: body.Credentials.Audience,
+		}
+		if !s.checkCredentials(w, *creds) {
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if body.Name != nil {
+		c.Name = *body.Name
+	}
+	if body.Description != nil {
+		c.Description = body.Description
+	}
+	if creds != nil {
+		c.Credentials = *creds
+	}
+	c.UpdatedAt = s.now()
+	s.persist()
+	writeJSON(w, 200, connectionJSON(c))
+}
+
+func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookupConnection(w, r)
+	if c == nil {
+		return
+	}
+	for _, rot := range s.st.Rotations {
+		if rot.ConnectionID == c.ID {
+			apiError(w, 400, "BadRequest", fmt.Sprintf("Cannot delete App Connection %q: secret rotation %q uses it", c.Name, rot.Name))
+			return
+		}
+	}
+	delete(s.st.Connections, c.ID)
+	s.persist()
+	writeJSON(w, 200, connectionJSON(c))
+}
+
+// listConnectionClients is only for user sessions upstream; machine
+// identities (the only kind of token here) are refused.
+func (s *Server) listConnectionClients(w http.ResponseWriter, r *http.Request) {
+	apiError(w, 403, "PermissionDenied", "Listing Auth0 clients is only available to user sessions")
+}
+
+// ChangeConnectionSecretOutOfBand sets a connection's client secret as a
+// user of the KMS UI would (its credentialsHash changes).
+func (s *Server) ChangeConnectionSecretOutOfBand(id, clientSecret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[id]; c != nil {
+		c.Credentials.ClientSecret = clientSecret
+		c.UpdatedAt = s.now()
+		s.persist()
+	}
+}
+
+// ConnectionClientSecret is a connection's stored client secret (tests).
+func (s *Server) ConnectionClientSecret(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[id]; c != nil {
+		return c.Credentials.ClientSecret
+	}
+	return ""
+}

@@ -1,0 +1,311 @@
+package localkms
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+const rotationsBase = "/api/v2/secret-rotations/auth0-client-secret"
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, authenticated bool, h func(w http.ResponseWriter, r *http.Request)) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			s.serve(pattern, authenticated, h, w, r)
+		})
+	}
+	handle("POST /api/v1/auth/universal-auth/login", false, s.login)
+	handle("POST /api/v1/auth/token/renew", false, s.renew)
+
+	handle("POST "+rotationsBase, true, s.createRotation)
+	handle("GET "+rotationsBase, true, s.listRotations)
+	handle("GET "+rotationsBase+"/{id}", true, s.getRotation)
+	handle("PATCH "+rotationsBase+"/{id}", true, s.updateRotation)
+	handle("DELETE "+rotationsBase+"/{id}", true, s.deleteRotation)
+	handle("POST "+rotationsBase+"/{id}/rotate-secrets", true, s.rotateNow)
+	// The two GET routes below overlap in ServeMux's eyes (a rotation named
+	// "generated-credentials"); one pattern takes both and tells them apart.
+	byNameRoute := "GET " + rotationsBase + "/rotation-name/{name}"
+	credentialsRoute := "GET " + rotationsBase + "/{id}/generated-credentials"
+	mux.HandleFunc("GET "+rotationsBase+"/{first}/{second}", func(w http.ResponseWriter, r *http.Request) {
+		first, second := r.PathValue("first"), r.PathValue("second")
+		switch {
+		case first == "rotation-name":
+			r.SetPathValue("name", second)
+			s.serve(byNameRoute, true, s.getRotationByName, w, r)
+		case second == "generated-credentials":
+			r.SetPathValue("id", first)
+			s.serve(credentialsRoute, true, s.generatedCredentials, w, r)
+		default:
+			s.takeFault("unmatched")
+			apiError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.Path))
+		}
+	})
+
+	handle("POST /api/v1/app-connections/auth0", true, s.createConnection)
+	handle("GET /api/v1/app-connections/auth0/{id}", true, s.getConnection)
+	handle("PATCH /api/v1/app-connections/auth0/{id}", true, s.updateConnection)
+	handle("DELETE /api/v1/app-connections/auth0/{id}", true, s.deleteConnection)
+	handle("GET /api/v1/app-connections/auth0/{id}/clients", true, s.listConnectionClients)
+
+	handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
+	handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.takeFault("unmatched")
+		apiError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+type ctxIdentity struct{}
+
+// serve counts the request, applies an injected fault, checks the access
+// token and logs one line (never a body).
+func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWriter, *http.Request), w http.ResponseWriter, r *http.Request) {
+	status := 0
+	defer func() { s.logf("kms %s -> %d", route, status) }()
+
+	fault := s.takeFault(route)
+	if fault != nil {
+		if fault.Delay > 0 {
+			select {
+			case <-time.After(fault.Delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if fault.Status != 0 {
+			if fault.RetryAfter != "" {
+				w.Header().Set("Retry-After", fault.RetryAfter)
+			}
+			status = fault.Status
+			apiError(w, fault.Status, errorName(fault.Status), "Injected fault")
+			return
+		}
+		if fault.DropBeforeAct {
+			status = -1
+			dropConnection(w)
+			return
+		}
+	}
+	if authenticated {
+		if ok, code := s.authenticate(w, r); !ok {
+			status = code
+			return
+		}
+	}
+	if fault != nil && fault.DropAfterAct {
+		rec := httptest.NewRecorder()
+		h(rec, r)
+		status = -rec.Code
+		dropConnection(w)
+		return
+	}
+	rec := &statusWriter{ResponseWriter: w, status: 200}
+	h(rec, r)
+	status = rec.status
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// authenticate accepts only machine identity access tokens issued by login.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (bool, int) {
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || raw == "" {
+		apiError(w, 401, "UnauthorizedError", "Missing Authorization header with a Bearer token")
+		return false, 401
+	}
+	if strings.HasPrefix(raw, "st.") {
+		apiError(w, 401, "UnauthorizedError", "Service tokens are not accepted on this route: use a machine identity access token")
+		return false, 401
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok, known := s.st.Tokens[raw]
+	if !known {
+		apiError(w, 401, "TokenError", "Invalid access token")
+		return false, 401
+	}
+	if !s.now().Before(tok.ExpiresAt) {
+		apiError(w, 401, "TokenError", "Your token has expired. Please re-authenticate.")
+		return false, 401
+	}
+	return true, 0
+}
+
+func errorName(status int) string {
+	switch status {
+	case 400:
+		return "BadRequest"
+	case 401:
+		return "UnauthorizedError"
+	case 403:
+		return "PermissionDenied"
+	case 404:
+		return "NotFound"
+	case 422:
+		return "ValidationFailure"
+	case 429:
+		return "RateLimitExceeded"
+	case 500:
+		return "InternalServerError"
+	case 502:
+		return "BadGateway"
+	case 503:
+		return "ServiceUnavailable"
+	case 504:
+		return "GatewayTimeout"
+	}
+	return http.StatusText(status)
+}
+
+func apiError(w http.ResponseWriter, status int, name string, message any) {
+	writeJSON(w, status, map[string]any{
+		"reqId": "req-" + uuid.NewString()[:13], "statusCode": status, "message": message, "error": name,
+	})
+}
+
+// issue is one entry of a 422 ValidationFailure.
+type issue struct {
+	Code    string `json:"code"`
+	Path    []any  `json:"path"`
+	Message string `json:"message"`
+}
+
+func validationError(w http.ResponseWriter, issues []issue) {
+	apiError(w, 422, "ValidationFailure", issues)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	_ = json.NewEncoder(&buf).Encode(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// decodeBody reads a JSON object, or answers 422.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		validationError(w, []issue{{Code: "invalid_type", Path: []any{}, Message: "Expected a JSON object body: " + err.Error()}})
+		return false
+	}
+	return true
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func formatTimePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := formatTime(*t)
+	return &s
+}
+
+// login is universal-auth: three refused logins in a row lock the identity
+// for 300 seconds.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	id, ok := s.st.Identities[body.ClientID]
+	if ok && now.Before(id.LockedUntil) {
+		apiError(w, 401, "UnauthorizedError", "This identity auth method is temporarily locked, please try again later")
+		return
+	}
+	if !ok || id.ClientSecret != body.ClientSecret {
+		if ok {
+			id.FailedLogins++
+			if id.FailedLogins >= 3 {
+				id.LockedUntil = now.Add(300 * time.Second)
+				id.FailedLogins = 0
+			}
+			s.persist()
+		}
+		apiError(w, 401, "UnauthorizedError", "Invalid credentials")
+		return
+	}
+	id.FailedLogins = 0
+	s.issueToken(w, id.ClientID, now, now.Add(30*24*time.Hour))
+}
+
+func (s *Server) issueToken(w http.ResponseWriter, clientID string, now, maxTTLAt time.Time) {
+	raw := "kms." + randomSecret(32)
+	expires := now.Add(s.opts.TokenTTL)
+	if expires.After(maxTTLAt) {
+		expires = maxTTLAt
+	}
+	s.st.Tokens[raw] = &token{ClientID: clientID, ExpiresAt: expires, MaxTTLAt: maxTTLAt}
+	// Forget tokens long expired, so the state stays small.
+	for k, t := range s.st.Tokens {
+		if now.Sub(t.ExpiresAt) > 24*time.Hour {
+			delete(s.st.Tokens, k)
+		}
+	}
+	s.persist()
+	writeJSON(w, 200, map[string]any{
+		"accessToken": raw, "expiresIn": int64(expires.Sub(now).Seconds()),
+		"accessTokenMaxTTL": int64(maxTTLAt.Sub(now).Seconds()), "tokenType": "Bearer",
+	})
+}
+
+func (s *Server) renew(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		AccessToken string `json:"accessToken"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	tok, ok := s.st.Tokens[body.AccessToken]
+	if !ok || !now.Before(tok.ExpiresAt) || !now.Before(tok.MaxTTLAt) {
+		apiError(w, 401, "TokenError", "Your token has expired. Please re-authenticate.")
+		return
+	}
+	delete(s.st.Tokens, body.AccessToken)
+	s.issueToken(w, tok.ClientID, now, tok.MaxTTLAt)
+}
+
+// ExpireAllTokens makes every issued access token expired, as if their
+// lifetime had passed (tests of token refresh).
+func (s *Server) ExpireAllTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	past := s.now().Add(-time.Second)
+	for _, t := range s.st.Tokens {
+		t.ExpiresAt = past
+	}
+}

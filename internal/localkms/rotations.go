@@ -1,0 +1,706 @@
+package localkms
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+var (
+	slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+type credential struct {
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+type rotation struct {
+	ID                string        `json:"id"`
+	Name              string        `json:"name"`
+	Description       *string       `json:"description"`
+	ProjectID         string        `json:"projectId"`
+	Environment       string        `json:"environment"`
+	FolderPath        string        `json:"folderPath"`
+	FolderID          string        `json:"folderId"`
+	ConnectionID      string        `json:"connectionId"`
+	AutoEnabled       bool          `json:"autoEnabled"`
+	Interval          int64         `json:"interval"`
+	RotateAtHours     int64         `json:"rotateAtHours"`
+	RotateAtMinutes   int64         `json:"rotateAtMinutes"`
+	AppClientID       string        `json:"appClientId"`
+	MapClientID       string        `json:"mapClientId"`
+	MapClientSecret   string        `json:"mapClientSecret"`
+	Slots             [2]credential `json:"slots"`
+	ActiveIndex       int           `json:"activeIndex"`
+	CreatedAt         time.Time     `json:"createdAt"`
+	UpdatedAt         time.Time     `json:"updatedAt"`
+	Status            string        `json:"status"`
+	LastAttemptedAt   time.Time     `json:"lastAttemptedAt"`
+	LastRotatedAt     time.Time     `json:"lastRotatedAt"`
+	LastJobID         *string       `json:"lastJobId"`
+	NextRotationAt    *time.Time    `json:"nextRotationAt"`
+	LastManual        bool          `json:"lastManual"`
+	LastMessage       *string       `json:"lastMessage"`
+	FailedTries       int           `json:"failedTries"`
+	RetryAt           *time.Time    `json:"retryAt"`
+	inProgress        bool
+}
+
+type rotateAt struct {
+	Hours   *float64 `json:"hours"`
+	Minutes *float64 `json:"minutes"`
+}
+
+type rotationBody struct {
+	Name                  *string            `json:"name"`
+	ProjectID             *string            `json:"projectId"`
+	Description           *string            `json:"description"`
+	ConnectionID          *string            `json:"connectionId"`
+	Environment           *string            `json:"environment"`
+	SecretPath            *string            `json:"secretPath"`
+	IsAutoRotationEnabled *bool              `json:"isAutoRotationEnabled"`
+	RotationInterval      *float64           `json:"rotationInterval"`
+	RotateAtUtc           *rotateAt          `json:"rotateAtUtc"`
+	Parameters            *map[string]string `json:"parameters"`
+	SecretsMapping        *map[string]string `json:"secretsMapping"`
+}
+
+// validate applies the contract's create rules (create) or the subset a
+// PATCH may carry; it lowercases the name as the server does.
+func (b *rotationBody) validate(create bool) []issue {
+	var issues []issue
+	add := func(msg string, path ...any) { issues = append(issues, issue{Code: "custom", Path: path, Message: msg}) }
+	required := func(present bool, field string) bool {
+		if !present && create {
+			add("Required", field)
+		}
+		return present
+	}
+	if required(b.Name != nil, "name") {
+		lower := strings.ToLower(*b.Name)
+		b.Name = &lower
+		if len(lower) < 1 || len(lower) > 64 || !slugRe.MatchString(lower) {
+			add("Must be a valid slug of 1-64 characters", "name")
+		}
+	}
+	if create && required(b.ProjectID != nil, "projectId") && *b.ProjectID == "" {
+		add("String must contain at least 1 character(s)", "projectId")
+	}
+	if b.Description != nil && len(*b.Description) > 256 {
+		add("String must contain at most 256 character(s)", "description")
+	}
+	if create && required(b.ConnectionID != nil, "connectionId") && !uuidRe.MatchString(*b.ConnectionID) {
+		add("Invalid uuid", "connectionId")
+	}
+	if create && required(b.Environment != nil, "environment") && (len(*b.Environment) < 1 || len(*b.Environment) > 64) {
+		add("String must contain 1-64 character(s)", "environment")
+	}
+	if create && required(b.SecretPath != nil, "secretPath") {
+		if !strings.HasPrefix(*b.SecretPath, "/") {
+			add("Secret path must start with /", "secretPath")
+		}
+		if p := *b.SecretPath; len(p) > 1 {
+			p = strings.TrimRight(p, "/")
+			b.SecretPath = &p
+		}
+	}
+	if required(b.RotationInterval != nil, "rotationInterval") && *b.RotationInterval < 1 {
+		add("Number must be greater than or equal to 1", "rotationInterval")
+	}
+	if b.RotateAtUtc != nil {
+		if b.RotateAtUtc.Hours == nil || *b.RotateAtUtc.Hours < 0 || *b.RotateAtUtc.Hours > 23 {
+			add("Number must be between 0 and 23", "rotateAtUtc", "hours")
+		}
+		if b.RotateAtUtc.Minutes == nil || *b.RotateAtUtc.Minutes < 0 || *b.RotateAtUtc.Minutes > 59 {
+			add("Number must be between 0 and 59", "rotateAtUtc", "minutes")
+		}
+	}
+	if required(b.Parameters != nil, "parameters") && (*b.Parameters)["clientId"] == "" {
+		add("Required", "parameters", "clientId")
+	}
+	if required(b.SecretsMapping != nil, "secretsMapping") {
+		m := *b.SecretsMapping
+		if m["clientId"] == "" {
+			add("Required", "secretsMapping", "clientId")
+		}
+		if m["clientSecret"] == "" {
+			add("Required", "secretsMapping", "clientSecret")
+		}
+		if m["clientId"] != "" && m["clientId"] == m["clientSecret"] {
+			add("Secret names must be unique", "secretsMapping")
+		}
+	}
+	return issues
+}
+
+// json renders the contract's secretRotation object; the caller holds s.mu.
+func (s *Server) rotationJSON(r *rotation) map[string]any {
+	conn := s.st.Connections[r.ConnectionID]
+	connJSON := map[string]any{"app": "auth0", "name": "", "id": r.ConnectionID}
+	if conn != nil {
+		connJSON["name"] = conn.Name
+	}
+	envJSON := map[string]any{"slug": r.Environment, "name": r.Environment, "id": ""}
+	if p := s.st.Projects[r.ProjectID]; p != nil {
+		if e := p.Environments[r.Environment]; e != nil {
+			envJSON["name"], envJSON["id"] = e.Name, e.ID
+		}
+	}
+	return map[string]any{
+		"id": r.ID, "name": r.Name, "description": r.Description, "type": "auth0-client-secret",
+		"parameters":            map[string]any{"clientId": r.AppClientID},
+		"secretsMapping":        map[string]any{"clientId": r.MapClientID, "clientSecret": r.MapClientSecret},
+		"isAutoRotationEnabled": r.AutoEnabled, "activeIndex": r.ActiveIndex,
+		"folderId": r.FolderID, "connectionId": r.ConnectionID,
+		"createdAt": formatTime(r.CreatedAt), "updatedAt": formatTime(r.UpdatedAt),
+		"rotationInterval": r.Interval, "rotationStatus": r.Status,
+		"lastRotationAttemptedAt": formatTime(r.LastAttemptedAt), "lastRotatedAt": formatTime(r.LastRotatedAt),
+		"lastRotationJobId": r.LastJobID, "nextRotationAt": formatTimePtr(r.NextRotationAt),
+		"isLastRotationManual": r.LastManual, "lastRotationMessage": r.LastMessage,
+		"connection": connJSON, "environment": envJSON, "projectId": r.ProjectID,
+		"folder":      map[string]any{"id": r.FolderID, "path": r.FolderPath},
+		"rotateAtUtc": map[string]any{"hours": r.RotateAtHours, "minutes": r.RotateAtMinutes},
+	}
+}
+
+func (s *Server) writeRotation(w http.ResponseWriter, status int, r *rotation) {
+	writeJSON(w, status, map[string]any{"secretRotation": s.rotationJSON(r)})
+}
+
+// scheduleNext sets nextRotationAt: the day of lastRotatedAt, at rotateAtUtc,
+// plus rotationInterval days; none when auto-rotation is off.
+func scheduleNext(r *rotation) {
+	if !r.AutoEnabled {
+		r.NextRotationAt = nil
+		return
+	}
+	d := r.LastRotatedAt.UTC()
+	next := time.Date(d.Year(), d.Month(), d.Day(), int(r.RotateAtHours), int(r.RotateAtMinutes), 0, 0, time.UTC).
+		AddDate(0, 0, int(r.Interval))
+	r.NextRotationAt = &next
+}
+
+// folderOf finds a folder or answers the contract's 400.
+func (s *Server) folderOf(w http.ResponseWriter, projectID, env, path string) (string, bool) {
+	if p := s.st.Projects[projectID]; p != nil {
+		if e := p.Environments[env]; e != nil {
+			if id, ok := e.Folders[path]; ok {
+				return id, true
+			}
+		} else {
+			apiError(w, 404, "NotFound", fmt.Sprintf("Environment with slug %q in project with ID %q not found", env, projectID))
+			return "", false
+		}
+	} else {
+		apiError(w, 404, "NotFound", fmt.Sprintf("Project with ID %q not found", projectID))
+		return "", false
+	}
+	apiError(w, 400, "BadRequest", fmt.Sprintf("Could not find folder with path %q in environment %q for project with ID %q", path, env, projectID))
+	return "", false
+}
+
+func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
+	var body rotationBody
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if issues := body.validate(true); len(issues) > 0 {
+		validationError(w, issues)
+		return
+	}
+	auto := true
+	if body.IsAutoRotationEnabled != nil {
+		auto = *body.IsAutoRotationEnabled
+	}
+	var hours, minutes int64
+	if body.RotateAtUtc != nil {
+		hours, minutes = int64(*body.RotateAtUtc.Hours), int64(*body.RotateAtUtc.Minutes)
+	}
+
+	s.mu.Lock()
+	folderID, ok := s.folderOf(w, *body.ProjectID, *body.Environment, *body.SecretPath)
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	for _, other := range s.st.Rotations {
+		if other.ProjectID == *body.ProjectID && other.Environment == *body.Environment && other.FolderPath == *body.SecretPath && other.Name == *body.Name {
+			s.mu.Unlock()
+			apiError(w, 400, "BadRequest", fmt.Sprintf("A Secret Rotation with the name %q already exists at the secret path %q", *body.Name, *body.SecretPath))
+			return
+		}
+	}
+	mapping := *body.SecretsMapping
+	var existing []string
+	for _, key := range []string{mapping["clientId"], mapping["clientSecret"]} {
+		if _, ok := s.st.Secrets[secretKey(*body.ProjectID, *body.Environment, *body.SecretPath, key)]; ok {
+			existing = append(existing, key)
+		}
+	}
+	if len(existing) > 0 {
+		s.mu.Unlock()
+		apiError(w, 400, "BadRequest", fmt.Sprintf("The following secrets already exist at the path %q: %s", *body.SecretPath, strings.Join(existing, ", ")))
+		return
+	}
+	conn := s.st.Connections[*body.ConnectionID]
+	if conn == nil {
+		s.mu.Unlock()
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", *body.ConnectionID))
+		return
+	}
+	now := s.now()
+	rot := &rotation{
+		ID: uuid.NewString(), Name: *body.Name, Description: body.Description, ProjectID: *body.ProjectID,
+		Environment: *body.Environment, FolderPath: *body.SecretPath, FolderID: folderID,
+		ConnectionID: conn.ID, AutoEnabled: auto, Interval: int64(*body.RotationInterval),
+		RotateAtHours: hours, RotateAtMinutes: minutes, AppClientID: (*body.Parameters)["clientId"],
+		MapClientID: mapping["clientId"], MapClientSecret: mapping["clientSecret"],
+		CreatedAt: now, UpdatedAt: now, inProgress: true,
+	}
+	// The name is taken while Auth0 is asked, so a concurrent create of the
+	// same name is refused.
+	s.st.Rotations[rot.ID] = rot
+	creds := conn.Credentials
+	s.mu.Unlock()
+
+	newSecret, err := s.issueClientSecret(creds, rot.AppClientID)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rot.inProgress = false
+	if err != nil {
+		delete(s.st.Rotations, rot.ID)
+		apiError(w, 400, "BadRequest", "Failed to generate credentials: "+err.Error())
+		return
+	}
+	rot.Slots[0] = credential{ClientID: rot.AppClientID, ClientSecret: newSecret}
+	rot.ActiveIndex = 0
+	rot.Status = "success"
+	rot.LastAttemptedAt, rot.LastRotatedAt = now, now
+	scheduleNext(rot)
+	s.writeMappedSecrets(rot)
+	s.persist()
+	s.writeRotation(w, 200, rot)
+}
+
+// writeMappedSecrets puts the active credentials into both mapped secrets,
+// a new version each time; the caller holds s.mu.
+func (s *Server) writeMappedSecrets(rot *rotation) {
+	active := rot.Slots[rot.ActiveIndex]
+	for key, value := range map[string]string{rot.MapClientID: active.ClientID, rot.MapClientSecret: active.ClientSecret} {
+		k := secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, key)
+		sec := s.st.Secrets[k]
+		if sec == nil {
+			sec = &secret{ID: uuid.NewString(), ProjectID: rot.ProjectID, Environment: rot.Environment, Path: rot.FolderPath, Key: key, RotationID: rot.ID}
+			s.st.Secrets[k] = sec
+		}
+		if sec.Value != value || sec.Version == 0 {
+			sec.Value = value
+			sec.Version++
+		}
+	}
+}
+
+// lookup finds a rotation by the path's id or answers 422/404.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *rotation {
+	id := r.PathValue("id")
+	if !uuidRe.MatchString(id) {
+		validationError(w, []issue{{Code: "invalid_string", Path: []any{"rotationId"}, Message: "Invalid uuid"}})
+		return nil
+	}
+	rot := s.st.Rotations[id]
+	if rot == nil || rot.inProgress && rot.Status == "" {
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find Auth0 Client Secret Rotation with ID %q", id))
+		return nil
+	}
+	return rot
+}
+
+func (s *Server) getRotation(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rot := s.lookup(w, r); rot != nil {
+		s.writeRotation(w, 200, rot)
+	}
+}
+
+func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var issues []issue
+	for _, k := range []string{"projectId", "environment", "secretPath"} {
+		if q.Get(k) == "" {
+			issues = append(issues, issue{Code: "invalid_type", Path: []any{k}, Message: "Required"})
+		}
+	}
+	if len(issues) > 0 {
+		validationError(w, issues)
+		return
+	}
+	path := q.Get("secretPath")
+	if len(path) > 1 {
+		path = strings.TrimRight(path, "/")
+	}
+	name := r.PathValue("name")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.folderOf(w, q.Get("projectId"), q.Get("environment"), path); !ok {
+		return
+	}
+	for _, rot := range s.st.Rotations {
+		if rot.ProjectID == q.Get("projectId") && rot.Environment == q.Get("environment") && rot.FolderPath == path && rot.Name == name && rot.Status != "" {
+			s.writeRotation(w, 200, rot)
+			return
+		}
+	}
+	apiError(w, 404, "NotFound", fmt.Sprintf("Could not find Auth0 Client Secret Rotation with name %q", name))
+}
+
+func (s *Server) listRotations(w http.ResponseWriter, r *http.Request) {
+	projectID := r.URL.Query().Get("projectId")
+	if projectID == "" {
+		validationError(w, []issue{{Code: "invalid_type", Path: []any{"projectId"}, Message: "Required"}})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []map[string]any{}
+	for _, rot := range s.st.Rotations {
+		if rot.ProjectID == projectID && rot.Status != "" {
+			out = append(out, s.rotationJSON(rot))
+		}
+	}
+	writeJSON(w, 200, map[string]any{"secretRotations": out})
+}
+
+func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
+	var body rotationBody
+	raw, _ := io.ReadAll(r.Body)
+	var present map[string]json.RawMessage
+	if json.Unmarshal(raw, &body) != nil || json.Unmarshal(raw, &present) != nil {
+		validationError(w, []issue{{Code: "invalid_type", Path: []any{}, Message: "Expected a JSON object body"}})
+		return
+	}
+	_, hasDescription := present["description"] // a JSON null clears it
+	if issues := body.validate(false); len(issues) > 0 {
+		validationError(w, issues)
+		return
+	}
+	s.mu.Lock()
+	rot := s.lookup(w, r)
+	if rot == nil {
+		s.mu.Unlock()
+		return
+	}
+	// connectionId, environment and secretPath are ignored, as upstream does.
+	if body.Name != nil && *body.Name != rot.Name {
+		for _, other := range s.st.Rotations {
+			if other != rot && other.ProjectID == rot.ProjectID && other.Environment == rot.Environment && other.FolderPath == rot.FolderPath && other.Name == *body.Name {
+				s.mu.Unlock()
+				apiError(w, 400, "BadRequest", fmt.Sprintf("A Secret Rotation with the name %q already exists at the secret path %q", *body.Name, rot.FolderPath))
+				return
+			}
+		}
+	}
+	if body.SecretsMapping != nil {
+		m := *body.SecretsMapping
+		var taken []string
+		for _, key := range []string{m["clientId"], m["clientSecret"]} {
+			if key == rot.MapClientID || key == rot.MapClientSecret {
+				continue
+			}
+			if _, ok := s.st.Secrets[secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, key)]; ok {
+				taken = append(taken, key)
+			}
+		}
+		if len(taken) > 0 {
+			s.mu.Unlock()
+			apiError(w, 400, "BadRequest", fmt.Sprintf("The following secrets already exist at the path %q: %s", rot.FolderPath, strings.Join(taken, ", ")))
+			return
+		}
+	}
+	newApp := body.Parameters != nil && (*body.Parameters)["clientId"] != rot.AppClientID
+	if newApp && rot.inProgress {
+		s.mu.Unlock()
+		apiError(w, 400, "BadRequest", "A rotation is already in progress. Please try again shortly.")
+		return
+	}
+	var newSecret string
+	if newApp {
+		// A new application gets its own first secret before anything changes.
+		rot.inProgress = true
+		creds := s.st.Connections[rot.ConnectionID].Credentials
+		appID := (*body.Parameters)["clientId"]
+		s.mu.Unlock()
+		secretValue, err := s.issueClientSecret(creds, appID)
+		s.mu.Lock()
+		rot.inProgress = false
+		if err != nil {
+			s.mu.Unlock()
+			apiError(w, 400, "BadRequest", "Failed to generate credentials: "+err.Error())
+			return
+		}
+		newSecret = secretValue
+	}
+	defer s.mu.Unlock()
+	now := s.now()
+	if body.Name != nil {
+		rot.Name = *body.Name
+	}
+	if hasDescription {
+		rot.Description = body.Description
+	}
+	if body.IsAutoRotationEnabled != nil {
+		rot.AutoEnabled = *body.IsAutoRotationEnabled
+	}
+	if body.RotationInterval != nil {
+		rot.Interval = int64(*body.RotationInterval)
+	}
+	if body.RotateAtUtc != nil {
+		rot.RotateAtHours, rot.RotateAtMinutes = int64(*body.RotateAtUtc.Hours), int64(*body.RotateAtUtc.Minutes)
+	}
+	if body.SecretsMapping != nil {
+		m := *body.SecretsMapping
+		s.renameSecret(rot, rot.MapClientID, m["clientId"])
+		s.renameSecret(rot, rot.MapClientSecret, m["clientSecret"])
+		rot.MapClientID, rot.MapClientSecret = m["clientId"], m["clientSecret"]
+	}
+	if newApp {
+		rot.AppClientID = (*body.Parameters)["clientId"]
+		s.recordRotation(rot, credential{ClientID: rot.AppClientID, ClientSecret: newSecret}, now, true)
+	}
+	rot.UpdatedAt = now
+	scheduleNext(rot)
+	s.persist()
+	s.writeRotation(w, 200, rot)
+}
+
+func (s *Server) renameSecret(rot *rotation, from, to string) {
+	if from == to {
+		return
+	}
+	oldKey := secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, from)
+	sec := s.st.Secrets[oldKey]
+	if sec == nil {
+		return
+	}
+	delete(s.st.Secrets, oldKey)
+	sec.Key = to
+	sec.Version++
+	s.st.Secrets[secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, to)] = sec
+}
+
+// recordRotation writes new credentials into the inactive slot, flips the
+// active slot and updates both mapped secrets; the caller holds s.mu.
+func (s *Server) recordRotation(rot *rotation, cred credential, now time.Time, manual bool) {
+	next := (rot.ActiveIndex + 1) % 2
+	rot.Slots[next] = cred
+	rot.ActiveIndex = next
+	rot.Status = "success"
+	rot.LastMessage = nil
+	rot.LastAttemptedAt, rot.LastRotatedAt = now, now
+	rot.LastManual = manual
+	rot.FailedTries, rot.RetryAt = 0, nil
+	if manual {
+		rot.LastJobID = nil
+	} else {
+		job := uuid.NewString()
+		rot.LastJobID = &job
+	}
+	rot.UpdatedAt = now
+	scheduleNext(rot)
+	s.writeMappedSecrets(rot)
+}
+
+func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var issues []issue
+	flags := map[string]bool{}
+	for _, k := range []string{"deleteSecrets", "revokeGeneratedCredentials"} {
+		switch v := q.Get(k); v {
+		case "", "false":
+		case "true":
+			flags[k] = true
+		default:
+			issues = append(issues, issue{Code: "invalid_enum_value", Path: []any{k}, Message: fmt.Sprintf("Invalid enum value. Expected 'true' | 'false', received '%s'", v)})
+		}
+	}
+	if len(issues) > 0 {
+		validationError(w, issues)
+		return
+	}
+	s.mu.Lock()
+	rot := s.lookup(w, r)
+	if rot == nil {
+		s.mu.Unlock()
+		return
+	}
+	if rot.inProgress {
+		s.mu.Unlock()
+		apiError(w, 400, "BadRequest", "A rotation is already in progress. Please try again shortly.")
+		return
+	}
+	if flags["revokeGeneratedCredentials"] {
+		creds := s.st.Connections[rot.ConnectionID].Credentials
+		appID := rot.AppClientID
+		rot.inProgress = true
+		s.mu.Unlock()
+		err := s.revokeClientSecret(creds, appID)
+		s.mu.Lock()
+		rot.inProgress = false
+		if err != nil {
+			s.mu.Unlock()
+			apiError(w, 500, "InternalServerError", "Failed to revoke credentials: "+err.Error())
+			return
+		}
+	}
+	defer s.mu.Unlock()
+	if flags["deleteSecrets"] {
+		delete(s.st.Secrets, secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, rot.MapClientID))
+		delete(s.st.Secrets, secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, rot.MapClientSecret))
+	} else {
+		// The secrets stay, as ordinary secrets.
+		for _, key := range []string{rot.MapClientID, rot.MapClientSecret} {
+			if sec := s.st.Secrets[secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, key)]; sec != nil {
+				sec.RotationID = ""
+			}
+		}
+	}
+	out := s.rotationJSON(rot)
+	delete(s.st.Rotations, rot.ID)
+	s.persist()
+	writeJSON(w, 200, map[string]any{"secretRotation": out})
+}
+
+// rotate performs one rotation of rot now; the caller holds s.mu, which is
+// released while Auth0 is called.
+func (s *Server) rotate(rot *rotation, manual bool) error {
+	if rot.inProgress {
+		return errInProgress
+	}
+	rot.inProgress = true
+	conn := s.st.Connections[rot.ConnectionID]
+	if conn == nil {
+		rot.inProgress = false
+		return fmt.Errorf("the app connection %s no longer exists", rot.ConnectionID)
+	}
+	creds, appID := conn.Credentials, rot.AppClientID
+	s.mu.Unlock()
+	newSecret, err := s.issueClientSecret(creds, appID)
+	s.mu.Lock()
+	rot.inProgress = false
+	now := s.now()
+	if err != nil {
+		rot.LastAttemptedAt = now
+		return err
+	}
+	s.recordRotation(rot, credential{ClientID: appID, ClientSecret: newSecret}, now, manual)
+	return nil
+}
+
+var errInProgress = fmt.Errorf("A rotation is already in progress. Please try again shortly.")
+
+func (s *Server) rotateNow(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rot := s.lookup(w, r)
+	if rot == nil {
+		return
+	}
+	if err := s.rotate(rot, true); err != nil {
+		if err == errInProgress {
+			apiError(w, 400, "BadRequest", err.Error())
+			return
+		}
+		msg := failureMessage(err)
+		rot.Status, rot.LastMessage, rot.LastManual = "failed", &msg, true
+		s.persist()
+		apiError(w, 500, "InternalServerError", msg)
+		return
+	}
+	s.persist()
+	s.writeRotation(w, 200, rot)
+}
+
+// failureMessage is lastRotationMessage: a sentence about generating
+// credentials, then Auth0's answer, at most 1024 characters.
+func failureMessage(err error) string {
+	msg := "Failed to generate new credentials: " + err.Error()
+	if len(msg) > 1024 {
+		msg = msg[:1024]
+	}
+	return msg
+}
+
+func (s *Server) generatedCredentials(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rot := s.lookup(w, r)
+	if rot == nil {
+		return
+	}
+	creds := []credential{}
+	for _, c := range rot.Slots {
+		if c.ClientID != "" {
+			creds = append(creds, c)
+		}
+	}
+	// Slot order is the array order; activeIndex points into it.
+	if rot.Slots[0].ClientID == "" && rot.ActiveIndex == 1 {
+		creds = []credential{{}, rot.Slots[1]}
+	}
+	writeJSON(w, 200, map[string]any{
+		"generatedCredentials": creds, "activeIndex": rot.ActiveIndex, "rotationId": rot.ID, "type": "auth0-client-secret",
+	})
+}
+
+// Rotation exposes a rotation's server-side view for tests: whether it
+// exists, its active slot's credentials and its status.
+func (s *Server) Rotation(id string) (exists bool, activeClientID, activeSecret, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rot := s.st.Rotations[id]
+	if rot == nil {
+		return false, "", "", ""
+	}
+	c := rot.Slots[rot.ActiveIndex]
+	return true, c.ClientID, c.ClientSecret, rot.Status
+}
+
+// RotationIDs lists every rotation's id.
+func (s *Server) RotationIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.st.Rotations))
+	for id := range s.st.Rotations {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// DeleteRotationOutOfBand removes a rotation as a user of the KMS UI would.
+func (s *Server) DeleteRotationOutOfBand(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.st.Rotations, id)
+	s.persist()
+}
+
+// EditRotationOutOfBand changes a rotation as a user of the KMS UI would.
+func (s *Server) EditRotationOutOfBand(id string, edit func(interval *int64, autoEnabled *bool, description **string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rot := s.st.Rotations[id]; rot != nil {
+		edit(&rot.Interval, &rot.AutoEnabled, &rot.Description)
+		rot.UpdatedAt = s.now()
+		scheduleNext(rot)
+		s.persist()
+	}
+}

@@ -1,0 +1,352 @@
+// Package localkms is a Hanzo KMS-compatible server that runs on loopback. It
+// speaks the contract of api-contract.md over HTTP: universal-auth login and
+// renew, Auth0 client secret rotations, Auth0 app connections and secret
+// reads, with the contract's errors. Rotations are real: it sets the new
+// secret on the connection's Auth0 tenant through go-auth0, and a scheduler
+// with an injectable clock rotates by the contract's schedule.
+//
+// It is the other side of the wire: it shares no Go types with internal/kms
+// or internal/provider, so a mistake in one cannot hide in the other.
+package localkms
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Options configure a server.
+type Options struct {
+	// Now is the server's clock (tests move it forward); time.Now by default.
+	Now func() time.Time
+	// TokenTTL is the lifetime of access tokens; 2 hours by default.
+	TokenTTL time.Duration
+	// Auth0HTTPClient is used for every call to an Auth0 tenant; it must
+	// trust the tenant's TLS certificate. http.DefaultClient by default.
+	Auth0HTTPClient *http.Client
+	// StateFile, when set, keeps the state across restarts.
+	StateFile string
+	// Logger gets one line per request (method, route, status; no secrets).
+	Logger *log.Logger
+}
+
+// Bootstrap seeds a new server: machine identities and projects with their
+// environments and folders.
+type Bootstrap struct {
+	Identities []BootstrapIdentity `json:"identities"`
+	Projects   []BootstrapProject  `json:"projects"`
+}
+
+// BootstrapIdentity is a machine identity with universal auth.
+type BootstrapIdentity struct {
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+// BootstrapProject is a project with its environments.
+type BootstrapProject struct {
+	ID           string                 `json:"id"`
+	Name         string                 `json:"name"`
+	Environments []BootstrapEnvironment `json:"environments"`
+}
+
+// BootstrapEnvironment is an environment with its folders ("/" always exists).
+type BootstrapEnvironment struct {
+	Slug    string   `json:"slug"`
+	Name    string   `json:"name"`
+	Folders []string `json:"folders"`
+}
+
+// Server is a local KMS. Its Handler can be served by any http.Server.
+type Server struct {
+	opts Options
+
+	mu sync.Mutex
+	st *state
+
+	statsMu sync.Mutex
+	counts  map[string]int
+	faults  []*Fault
+
+	handler http.Handler
+}
+
+// state is everything the server knows; it is what StateFile holds.
+type state struct {
+	Identities  map[string]*identity   `json:"identities"`
+	Tokens      map[string]*token      `json:"tokens"`
+	Projects    map[string]*project    `json:"projects"`
+	Secrets     map[string]*secret     `json:"secrets"`
+	Rotations   map[string]*rotation   `json:"rotations"`
+	Connections map[string]*connection `json:"connections"`
+}
+
+type identity struct {
+	ClientID     string    `json:"clientId"`
+	ClientSecret string    `json:"clientSecret"`
+	FailedLogins int       `json:"failedLogins"`
+	LockedUntil  time.Time `json:"lockedUntil"`
+}
+
+type token struct {
+	ClientID  string    `json:"clientId"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	MaxTTLAt  time.Time `json:"maxTtlAt"`
+}
+
+type project struct {
+	ID           string                  `json:"id"`
+	Name         string                  `json:"name"`
+	Environments map[string]*environment `json:"environments"`
+}
+
+type environment struct {
+	ID      string            `json:"id"`
+	Slug    string            `json:"slug"`
+	Name    string            `json:"name"`
+	Folders map[string]string `json:"folders"` // path -> folder id
+}
+
+type secret struct {
+	ID          string `json:"id"`
+	ProjectID   string `json:"projectId"`
+	Environment string `json:"environment"`
+	Path        string `json:"path"`
+	Key         string `json:"key"`
+	Value       string `json:"value"`
+	Version     int    `json:"version"`
+	RotationID  string `json:"rotationId,omitempty"`
+}
+
+func secretKey(projectID, env, path, key string) string {
+	return projectID + "|" + env + "|" + path + "|" + key
+}
+
+// New builds a server from StateFile when it exists, else from boot.
+func New(opts Options, boot Bootstrap) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 2 * time.Hour
+	}
+	if opts.Auth0HTTPClient == nil {
+		opts.Auth0HTTPClient = http.DefaultClient
+	}
+	s := &Server{opts: opts, counts: map[string]int{}}
+	if opts.StateFile != "" {
+		if data, err := os.ReadFile(opts.StateFile); err == nil {
+			var st state
+			if err := json.Unmarshal(data, &st); err != nil {
+				return nil, fmt.Errorf("local kms: state file %s: %w", opts.StateFile, err)
+			}
+			s.st = &st
+		}
+	}
+	if s.st == nil {
+		s.st = &state{
+			Identities: map[string]*identity{}, Tokens: map[string]*token{}, Projects: map[string]*project{},
+			Secrets: map[string]*secret{}, Rotations: map[string]*rotation{}, Connections: map[string]*connection{},
+		}
+		if err := s.seed(boot); err != nil {
+			return nil, err
+		}
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) seed(boot Bootstrap) error {
+	for _, id := range boot.Identities {
+		if id.ClientID == "" || id.ClientSecret == "" {
+			return fmt.Errorf("local kms: bootstrap identity needs clientId and clientSecret")
+		}
+		s.st.Identities[id.ClientID] = &identity{ClientID: id.ClientID, ClientSecret: id.ClientSecret}
+	}
+	for _, p := range boot.Projects {
+		if p.ID == "" {
+			p.ID = uuid.NewString()
+		}
+		proj := &project{ID: p.ID, Name: p.Name, Environments: map[string]*environment{}}
+		for _, e := range p.Environments {
+			env := &environment{ID: uuid.NewString(), Slug: e.Slug, Name: e.Name, Folders: map[string]string{"/": uuid.NewString()}}
+			for _, f := range e.Folders {
+				// Every parent of a folder exists too.
+				parts := strings.Split(strings.Trim(f, "/"), "/")
+				for i := range parts {
+					if parts[i] == "" {
+						continue
+					}
+					env.Folders["/"+strings.Join(parts[:i+1], "/")] = uuid.NewString()
+				}
+			}
+			proj.Environments[e.Slug] = env
+		}
+		s.st.Projects[p.ID] = proj
+	}
+	return nil
+}
+
+// LoadBootstrap reads a bootstrap file.
+func LoadBootstrap(path string) (Bootstrap, error) {
+	var b Bootstrap
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return b, err
+	}
+	if err := json.Unmarshal(data, &b); err != nil {
+		return b, fmt.Errorf("bootstrap %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Handler serves the API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// now is the server clock, in UTC.
+func (s *Server) now() time.Time { return s.opts.Now().UTC() }
+
+// persist writes the state file; the caller holds s.mu.
+func (s *Server) persist() {
+	if s.opts.StateFile == "" {
+		return
+	}
+	data, err := json.MarshalIndent(s.st, "", "  ")
+	if err != nil {
+		s.logf("local kms: encoding state: %v", err)
+		return
+	}
+	tmp := s.opts.StateFile + ".tmp"
+	if err := os.MkdirAll(filepath.Dir(s.opts.StateFile), 0o700); err == nil {
+		if err := os.WriteFile(tmp, data, 0o600); err == nil {
+			_ = os.Rename(tmp, s.opts.StateFile)
+		}
+	}
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.opts.Logger != nil {
+		s.opts.Logger.Printf(format, args...)
+	}
+}
+
+// Requests returns how many requests each route ("METHOD /pattern") received.
+func (s *Server) Requests() map[string]int {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	out := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// RequestCount is how many requests one route received.
+func (s *Server) RequestCount(route string) int {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	return s.counts[route]
+}
+
+// TotalRequests is how many requests the server received.
+func (s *Server) TotalRequests() int {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	n := 0
+	for _, v := range s.counts {
+		n += v
+	}
+	return n
+}
+
+// ResetCounters sets every route count back to zero.
+func (s *Server) ResetCounters() {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	s.counts = map[string]int{}
+}
+
+// CountsString renders the counters, sorted, for logs and test failures.
+func (s *Server) CountsString() string {
+	counts := s.Requests()
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%5d  %s\n", counts[k], k)
+	}
+	return b.String()
+}
+
+// Fault makes the server misbehave on one route, Times times.
+type Fault struct {
+	Route string // "METHOD /pattern", as in Requests
+	// Status answers this status without acting (with RetryAfter, if set).
+	Status     int
+	RetryAfter string
+	// DropBeforeAct closes the connection without acting or answering.
+	DropBeforeAct bool
+	// DropAfterAct acts, then closes the connection without answering.
+	DropAfterAct bool
+	// Delay waits before acting.
+	Delay time.Duration
+	Times int
+}
+
+// InjectFault adds a fault.
+func (s *Server) InjectFault(f Fault) {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every pending fault.
+func (s *Server) ClearFaults() {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	s.faults = nil
+}
+
+func (s *Server) takeFault(route string) *Fault {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	s.counts[route]++
+	for i, f := range s.faults {
+		if f.Route == route {
+			f.Times--
+			if f.Times <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			c := *f
+			return &c
+		}
+	}
+	return nil
+}
+
+// Listen serves the API on addr until the listener closes.
+func (s *Server) Listen(addr string) (net.Listener, *http.Server, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return l, srv, nil
+}
