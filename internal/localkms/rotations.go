@@ -685,10 +685,15 @@ func (s *Server) RotationIDs() []string {
 	return ids
 }
 
-// DeleteRotationOutOfBand removes a rotation as a user of the KMS UI would.
-func (s *Server) DeleteRotationOutOfBand(id string) {
+// DeleteRotationOutOfBand removes a rotation as a user of the KMS UI would,
+// with or without its mapped secrets.
+func (s *Server) DeleteRotationOutOfBand(id string, deleteSecrets bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if rot := s.st.Rotations[id]; rot != nil && deleteSecrets {
+		delete(s.st.Secrets, secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, rot.MapClientID))
+		delete(s.st.Secrets, secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, rot.MapClientSecret))
+	}
 	delete(s.st.Rotations, id)
 	s.persist()
 }

@@ -1,10 +1,11 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -138,5 +139,396 @@ func TestAccAuth0ClientSecretRotation_basic(t *testing.T) {
 			return nil
 		},
 	})
-	_ = context.Background
+}
+
+func TestAccAuth0ClientSecretRotation_updateInPlace(t *testing.T) {
+	env := acctest.Start(t)
+	updated := `
+  name                  = "billing-auth0-renamed"
+  description           = "rotates the billing API's Auth0 secret"
+  environment           = "dev"
+  secret_path           = "/app/auth0/"
+  rotation_interval     = 7
+  auto_rotation_enabled = false
+  rotate_at_utc = {
+    hours   = 3
+    minutes = 30
+  }
+  parameters = {
+    client_id = "app-client-1"
+  }
+  secrets_mapping = {
+    client_id     = "BILLING_AUTH0_CLIENT_ID"
+    client_secret = "BILLING_AUTH0_CLIENT_SECRET"
+  }
+`
+	original := strings.Replace(basicBody, `environment       = "dev"`, `environment       = "dev"
+  secret_path       = "/app/auth0/"`, 1)
+	var firstID, firstRotatedAt string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationHCL(env, original),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("secret_path"), knownvalue.StringExact("/app/auth0/")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "dev", "/app/auth0", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+					func(s *terraform.State) error {
+						firstID, firstRotatedAt = stateAttr(s, "id"), stateAttr(s, "last_rotated_at")
+						return nil
+					},
+				),
+			},
+			{
+				Config: rotationHCL(env, updated),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("next_rotation_at")),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("updated_at")),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(0)),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("last_rotated_at"), timestampValue),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("name"), knownvalue.StringExact("billing-auth0-renamed")),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("description"), knownvalue.StringExact("rotates the billing API's Auth0 secret")),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_interval"), knownvalue.Int64Exact(7)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("auto_rotation_enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("next_rotation_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotate_at_utc"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"hours": knownvalue.Int64Exact(3), "minutes": knownvalue.Int64Exact(30),
+					})),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(0)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "dev", "/app/auth0", "BILLING_AUTH0_CLIENT_ID", "BILLING_AUTH0_CLIENT_SECRET"),
+					func(s *terraform.State) error {
+						if got := stateAttr(s, "id"); got != firstID {
+							return fmt.Errorf("the rotation was replaced (id %s -> %s), want an update in place", firstID, got)
+						}
+						if got := stateAttr(s, "last_rotated_at"); got != firstRotatedAt {
+							return fmt.Errorf("an update without a trigger rotated the secret (%s -> %s)", firstRotatedAt, got)
+						}
+						if _, ok := env.KMS.SecretValue(acctest.ProjectID, "dev", "/app/auth0", "AUTH0_CLIENT_SECRET"); ok {
+							return fmt.Errorf("the old mapped secret name still exists after the rename")
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Back to auto-rotation, and the description removed: sent as null.
+				Config: rotationHCL(env, strings.Replace(strings.Replace(updated, `auto_rotation_enabled = false`, ``, 1),
+					`description           = "rotates the billing API's Auth0 secret"`, ``, 1)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("auto_rotation_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("next_rotation_at"), timestampValue),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("description"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAuth0ClientSecretRotation_replaceOnEnvironmentChange(t *testing.T) {
+	env := acctest.Start(t)
+	var firstID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationHCL(env, basicBody),
+				Check: func(s *terraform.State) error {
+					firstID = stateAttr(s, "id")
+					return nil
+				},
+			},
+			{
+				Config: rotationHCL(env, strings.Replace(basicBody, `"dev"`, `"prod"`, 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("environment"), knownvalue.StringExact("prod")),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("environment_name"), knownvalue.StringExact("Production")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "prod", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+					func(s *terraform.State) error {
+						if stateAttr(s, "id") == firstID {
+							return fmt.Errorf("environment change did not replace the rotation")
+						}
+						if exists, _, _, _ := env.KMS.Rotation(firstID); exists {
+							return fmt.Errorf("the replaced rotation %s still exists", firstID)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccAuth0ClientSecretRotation_rotationTrigger(t *testing.T) {
+	env := acctest.Start(t)
+	var oldSecret string
+	withTrigger := func(v string) string { return basicBody + "\n  rotation_trigger = " + v + "\n" }
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// A trigger on create does not rotate a second time.
+				Config: rotationHCL(env, withTrigger(`"2026-11-01"`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual"), knownvalue.Bool(false)),
+				},
+				Check: func(*terraform.State) error {
+					if n := env.KMS.RequestCount("POST /api/v2/secret-rotations/auth0-client-secret/{id}/rotate-secrets"); n != 0 {
+						return fmt.Errorf("create called rotate-secrets %d times", n)
+					}
+					oldSecret = env.Tenant.Secret(acctest.AppClientID)
+					return nil
+				},
+			},
+			{
+				Config: rotationHCL(env, withTrigger(`{ reason = "compromised", at = "2026-11-26" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("active_index")),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("last_rotated_at")),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("last_rotation_attempted_at")),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("next_rotation_at")),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_status"), knownvalue.StringExact("success")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+					func(*terraform.State) error {
+						if n := env.KMS.RequestCount("POST /api/v2/secret-rotations/auth0-client-secret/{id}/rotate-secrets"); n != 1 {
+							return fmt.Errorf("rotate-secrets called %d times, want 1", n)
+						}
+						if err := env.Auth0Login(acctest.AppClientID, oldSecret); err == nil {
+							return fmt.Errorf("the secret from before the rotation still works at Auth0")
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: rotationHCL(env, withTrigger(`{ reason = "compromised", at = "2026-11-26" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+
+func TestAccAuth0ClientSecretRotation_drift(t *testing.T) {
+	env := acctest.Start(t)
+	var id string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationHCL(env, basicBody),
+				Check: func(s *terraform.State) error {
+					id = stateAttr(s, "id")
+					return nil
+				},
+			},
+			{
+				// Changed outside Terraform: the plan puts it back.
+				PreConfig: func() {
+					env.KMS.EditRotationOutOfBand(id, func(interval *int64, auto *bool, description **string) {
+						*interval, *auto = 90, false
+						d := "edited in the UI"
+						*description = &d
+					})
+				},
+				Config: rotationHCL(env, basicBody),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_interval"), knownvalue.Int64Exact(30)),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("auto_rotation_enabled"), knownvalue.Bool(true)),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_interval"), knownvalue.Int64Exact(30)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("next_rotation_at"), timestampValue),
+				},
+			},
+			{
+				// Deleted outside Terraform: the plan creates it again. The
+				// mapped secrets are deleted too, as a user cleaning up would.
+				PreConfig: func() {
+					env.KMS.DeleteRotationOutOfBand(id, true)
+				},
+				Config: rotationHCL(env, basicBody),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+					func(s *terraform.State) error {
+						if stateAttr(s, "id") == id {
+							return fmt.Errorf("the rotation deleted outside Terraform was not created again")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccAuth0ClientSecretRotation_destroyDeletesAndRevokes(t *testing.T) {
+	env := acctest.Start(t)
+	var lastSecret string
+	body := basicBody + `
+  delete_secrets_on_destroy     = true
+  revoke_credentials_on_destroy = true
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationHCL(env, body),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("delete_secrets_on_destroy"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("revoke_credentials_on_destroy"), knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					lastSecret = env.Tenant.Secret(acctest.AppClientID)
+					return env.Auth0Login(acctest.AppClientID, lastSecret)
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if ids := env.KMS.RotationIDs(); len(ids) != 0 {
+				return fmt.Errorf("rotations left after destroy: %v", ids)
+			}
+			for _, name := range []string{"AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"} {
+				if _, ok := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", name); ok {
+					return fmt.Errorf("mapped secret %s survived delete_secrets_on_destroy", name)
+				}
+			}
+			if err := env.Auth0Login(acctest.AppClientID, lastSecret); err == nil {
+				return fmt.Errorf("the last issued secret still works after revoke_credentials_on_destroy")
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccAuth0ClientSecretRotation_destroyOptionsOnlyChangeSendsNothing(t *testing.T) {
+	env := acctest.Start(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rotationHCL(env, basicBody)},
+			{
+				PreConfig: env.KMS.ResetCounters,
+				Config:    rotationHCL(env, basicBody+"\n  delete_secrets_on_destroy = true\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("updated_at"), timestampValue),
+					},
+				},
+				Check: func(*terraform.State) error {
+					for route, n := range env.KMS.Requests() {
+						if strings.HasPrefix(route, "PATCH") || strings.HasPrefix(route, "POST /api/v2") {
+							return fmt.Errorf("changing only a destroy option sent %d %s", n, route)
+						}
+					}
+					return nil
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_SECRET"); ok {
+				return fmt.Errorf("delete_secrets_on_destroy = true set by update was not honoured")
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccAuth0ClientSecretRotation_scheduledFailureShowsAsFailed(t *testing.T) {
+	env := acctest.Start(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 1", 1)),
+			},
+			{
+				// Auth0 stops granting update:client_keys; the scheduler's
+				// five tries fail, and a refresh shows the failure.
+				PreConfig: func() {
+					env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
+					env.Clock.Advance(49 * time.Hour)
+					for range 5 {
+						if env.KMS.Tick() != 1 {
+							t.Errorf("the scheduler did not attempt the due rotation")
+						}
+						env.Clock.Advance(20 * time.Minute)
+					}
+				},
+				Config: rotationHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 1", 1)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_status"), knownvalue.StringExact("failed")),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("last_rotation_message"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^Failed to generate new credentials: .*Insufficient scope, expected any of: update:client_keys`))),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(0)),
+				},
+				// The mapped secret still holds the last good credentials.
+				Check: checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+			},
+		},
+	})
+}
+
+func TestAccAuth0ClientSecretRotation_auth0RefusesCreate(t *testing.T) {
+	env := acctest.Start(t)
+	env.Tenant.SetAuthMethod(acctest.AppClientID, "private_key_jwt")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      rotationHCL(env, basicBody),
+				ExpectError: regexp.MustCompile(`(?s)Could not create the Auth0 client secret rotation.*HTTP 400.*private_key_jwt`),
+			},
+		},
+	})
+	// Checked here, not in CheckDestroy: with nothing in state the harness skips it.
+	if ids := env.KMS.RotationIDs(); len(ids) != 0 {
+		t.Errorf("a refused create left rotations behind: %v", ids)
+	}
+	if _, ok := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_ID"); ok {
+		t.Errorf("a refused create wrote a mapped secret")
+	}
 }
