@@ -400,8 +400,11 @@ func redactJSON(body []byte) string {
 	if err := dec.Decode(&v); err != nil {
 		return fmt.Sprintf("<%d bytes, not JSON>", len(body))
 	}
-	out, _ := json.Marshal(redactValue(v))
-	return string(out)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(redactValue(v))
+	return strings.TrimSpace(out.String())
 }
 
 func redactValue(v any) any {
