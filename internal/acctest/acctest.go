@@ -4,37 +4,27 @@
 package acctest
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 )
 
 // Fixed names of the seeded world.
 const (
-	ProjectID          = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
-	IdentityClientID   = "identity-client-id"
-	ManagementClientID = "kms-rotator"
-	AppClientID        = "app-client-1"
-	AppAudience        = "urn:demo-api"
+	ProjectID          = localstack.ProjectID
+	IdentityClientID   = localstack.IdentityClientID
+	ManagementClientID = localstack.ManagementClientID
+	AppClientID        = localstack.AppClientID
 )
 
 // ProviderFactories serve the provider in-process to the CLI.
@@ -42,44 +32,13 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"hanzokms": providerserver.NewProtocol6WithError(provider.New("test")()),
 }
 
-// Clock is a settable clock for the local KMS's scheduler and token expiry.
-type Clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-// Now is the real time plus every Advance so far.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
-
-// Env is one test's world: a tenant, a KMS, a project with folders, a
-// machine identity, an Auth0 app connection and an application to rotate.
+// Env is one test's world (see localstack).
 type Env struct {
-	Tenant               *localauth0.Tenant
-	KMS                  *localkms.Server
-	KMSURL               string
-	Clock                *Clock
-	IdentityClientSecret string
-	ConnectionID         string
-	Client               *kms.Client
-	kmsServer            *httptest.Server
+	*localstack.Stack
 }
 
 // Options change the world Start builds.
-type Options struct {
-	TokenTTL time.Duration
-	Logger   *log.Logger
-}
+type Options = localstack.Options
 
 // Start builds an Env and stops it when the test ends.
 func Start(t testing.TB, opts ...Options) *Env {
@@ -88,53 +47,12 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	tenant, err := localauth0.Start(localauth0.Options{Logger: o.Logger})
+	st, err := localstack.Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(tenant.Close)
-	tenant.AddApplication(localauth0.Application{
-		ClientID: ManagementClientID, Name: "KMS rotator",
-		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys},
-	})
-	tenant.AddApplication(localauth0.Application{ClientID: AppClientID, Name: "Billing API client", Audiences: []string{AppAudience}})
-
-	clock := &Clock{}
-	env := &Env{Tenant: tenant, Clock: clock, IdentityClientSecret: "identity-secret-" + randomHex(t)}
-	server, err := localkms.New(localkms.Options{
-		Now: clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: tenant.HTTPClient(), Logger: o.Logger,
-	}, localkms.Bootstrap{
-		Identities: []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: env.IdentityClientSecret}},
-		Projects: []localkms.BootstrapProject{{ID: ProjectID, Name: "acceptance", Environments: []localkms.BootstrapEnvironment{
-			{Slug: "dev", Name: "Development", Folders: []string{"/app/auth0"}},
-			{Slug: "prod", Name: "Production", Folders: []string{"/app/auth0"}},
-		}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.KMS = server
-	env.kmsServer = httptest.NewServer(server.Handler())
-	t.Cleanup(env.kmsServer.Close)
-	env.KMSURL = env.kmsServer.URL
-
-	env.Client, err = kms.New(kms.Config{Host: env.KMSURL, ClientID: IdentityClientID, ClientSecret: env.IdentityClientSecret, MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := env.Client.CreateAuth0Connection(context.Background(), kms.CreateAuth0ConnectionRequest{
-		Name: "acc-auth0", Method: "client-credentials",
-		Credentials: kms.Auth0ConnectionCredentials{
-			Domain: tenant.Domain(), ClientID: ManagementClientID,
-			ClientSecret: tenant.Secret(ManagementClientID), Audience: tenant.ManagementAudience(),
-		},
-	})
-	if err != nil {
-		t.Fatalf("creating the test connection: %v", err)
-	}
-	env.ConnectionID = conn.ID
-	server.ResetCounters()
-	return env
+	t.Cleanup(st.Close)
+	return &Env{Stack: st}
 }
 
 // ProviderBlock is a provider configuration for this Env.
@@ -147,30 +65,6 @@ provider "hanzokms" {
   max_retries   = 2
 }
 `, e.KMSURL, IdentityClientID, e.IdentityClientSecret)
-}
-
-// Auth0Login is a client credentials login to the tenant, as a consumer of
-// the mapped secrets would do it; nil means the secret works.
-func (e *Env) Auth0Login(clientID, clientSecret string) error {
-	form := url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {clientID},
-		"client_secret": {clientSecret}, "audience": {AppAudience},
-	}
-	resp, err := e.Tenant.HTTPClient().PostForm(e.Tenant.URL()+"/oauth/token", form)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("auth0 login refused: HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(body)))
-	}
-	return nil
-}
-
-func randomHex(t testing.TB) string {
-	t.Helper()
-	return fmt.Sprintf("%x", time.Now().UnixNano())
 }
 
 var setupOnce sync.Once

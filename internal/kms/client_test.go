@@ -171,8 +171,12 @@ type captureLogger struct {
 	buf bytes.Buffer
 }
 
-func (c *captureLogger) Debug(_ context.Context, msg string, fields map[string]any) { c.add(msg, fields) }
-func (c *captureLogger) Trace(_ context.Context, msg string, fields map[string]any) { c.add(msg, fields) }
+func (c *captureLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	c.add(msg, fields)
+}
+func (c *captureLogger) Trace(_ context.Context, msg string, fields map[string]any) {
+	c.add(msg, fields)
+}
 func (c *captureLogger) add(msg string, fields map[string]any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -60,6 +60,7 @@ type Tenant struct {
 	tokens      map[string]issuedToken
 	unreachable bool
 	counts      map[string]int
+	history     map[string][]string // every secret each application ever had
 
 	server *httptest.Server
 	logger *log.Logger
@@ -83,7 +84,7 @@ func Start(opts Options) (*Tenant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local auth0: %w", err)
 	}
-	t := &Tenant{apps: map[string]*Application{}, tokens: map[string]issuedToken{}, counts: map[string]int{}, logger: opts.Logger}
+	t := &Tenant{apps: map[string]*Application{}, tokens: map[string]issuedToken{}, counts: map[string]int{}, history: map[string][]string{}, logger: opts.Logger}
 	srv := httptest.NewUnstartedServer(t.routes())
 	srv.Listener.Close()
 	srv.Listener = l
@@ -124,6 +125,7 @@ func (t *Tenant) AddApplication(app Application) Application {
 	}
 	stored := app
 	t.apps[app.ClientID] = &stored
+	t.remember(&stored)
 	return stored
 }
 
@@ -135,6 +137,20 @@ func (t *Tenant) Secret(clientID string) string {
 		return app.Secret
 	}
 	return ""
+}
+
+// SecretHistory is every secret the application ever had, oldest first
+// (tests look for any of them in logs and state).
+func (t *Tenant) SecretHistory(clientID string) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.history[clientID]...)
+}
+
+func (t *Tenant) remember(app *Application) {
+	if app.Secret != "" {
+		t.history[app.ClientID] = append(t.history[app.ClientID], app.Secret)
+	}
 }
 
 // SetManagementScopes changes an application's Management API grant (nil
@@ -346,6 +362,7 @@ func (t *Tenant) updateClient(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			app.Secret = secret
+			t.remember(app)
 		case "name":
 			app.Name, _ = v.(string)
 		default:
@@ -372,6 +389,7 @@ func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.Secret = randomSecret()
+	t.remember(app)
 	writeJSON(w, 200, clientJSON(app, true))
 }
 

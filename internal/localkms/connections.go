@@ -44,7 +44,9 @@ type connectionBody struct {
 
 func (b connectionBody) validate(create bool) []issue {
 	var issues []issue
-	add := func(msg string, path ...any) { issues = append(issues, issue{Code: "custom", Path: path, Message: msg}) }
+	add := func(msg string, path ...any) {
+		issues = append(issues, issue{Code: "custom", Path: path, Message: msg})
+	}
 	if b.Name == nil && create {
 		add("Required", "name")
 	}

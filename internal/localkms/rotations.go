@@ -23,35 +23,35 @@ type credential struct {
 }
 
 type rotation struct {
-	ID                string        `json:"id"`
-	Name              string        `json:"name"`
-	Description       *string       `json:"description"`
-	ProjectID         string        `json:"projectId"`
-	Environment       string        `json:"environment"`
-	FolderPath        string        `json:"folderPath"`
-	FolderID          string        `json:"folderId"`
-	ConnectionID      string        `json:"connectionId"`
-	AutoEnabled       bool          `json:"autoEnabled"`
-	Interval          int64         `json:"interval"`
-	RotateAtHours     int64         `json:"rotateAtHours"`
-	RotateAtMinutes   int64         `json:"rotateAtMinutes"`
-	AppClientID       string        `json:"appClientId"`
-	MapClientID       string        `json:"mapClientId"`
-	MapClientSecret   string        `json:"mapClientSecret"`
-	Slots             [2]credential `json:"slots"`
-	ActiveIndex       int           `json:"activeIndex"`
-	CreatedAt         time.Time     `json:"createdAt"`
-	UpdatedAt         time.Time     `json:"updatedAt"`
-	Status            string        `json:"status"`
-	LastAttemptedAt   time.Time     `json:"lastAttemptedAt"`
-	LastRotatedAt     time.Time     `json:"lastRotatedAt"`
-	LastJobID         *string       `json:"lastJobId"`
-	NextRotationAt    *time.Time    `json:"nextRotationAt"`
-	LastManual        bool          `json:"lastManual"`
-	LastMessage       *string       `json:"lastMessage"`
-	FailedTries       int           `json:"failedTries"`
-	RetryAt           *time.Time    `json:"retryAt"`
-	inProgress        bool
+	ID              string        `json:"id"`
+	Name            string        `json:"name"`
+	Description     *string       `json:"description"`
+	ProjectID       string        `json:"projectId"`
+	Environment     string        `json:"environment"`
+	FolderPath      string        `json:"folderPath"`
+	FolderID        string        `json:"folderId"`
+	ConnectionID    string        `json:"connectionId"`
+	AutoEnabled     bool          `json:"autoEnabled"`
+	Interval        int64         `json:"interval"`
+	RotateAtHours   int64         `json:"rotateAtHours"`
+	RotateAtMinutes int64         `json:"rotateAtMinutes"`
+	AppClientID     string        `json:"appClientId"`
+	MapClientID     string        `json:"mapClientId"`
+	MapClientSecret string        `json:"mapClientSecret"`
+	Slots           [2]credential `json:"slots"`
+	ActiveIndex     int           `json:"activeIndex"`
+	CreatedAt       time.Time     `json:"createdAt"`
+	UpdatedAt       time.Time     `json:"updatedAt"`
+	Status          string        `json:"status"`
+	LastAttemptedAt time.Time     `json:"lastAttemptedAt"`
+	LastRotatedAt   time.Time     `json:"lastRotatedAt"`
+	LastJobID       *string       `json:"lastJobId"`
+	NextRotationAt  *time.Time    `json:"nextRotationAt"`
+	LastManual      bool          `json:"lastManual"`
+	LastMessage     *string       `json:"lastMessage"`
+	FailedTries     int           `json:"failedTries"`
+	RetryAt         *time.Time    `json:"retryAt"`
+	inProgress      bool
 }
 
 type rotateAt struct {
@@ -77,7 +77,9 @@ type rotationBody struct {
 // PATCH may carry; it lowercases the name as the server does.
 func (b *rotationBody) validate(create bool) []issue {
 	var issues []issue
-	add := func(msg string, path ...any) { issues = append(issues, issue{Code: "custom", Path: path, Message: msg}) }
+	add := func(msg string, path ...any) {
+		issues = append(issues, issue{Code: "custom", Path: path, Message: msg})
+	}
 	required := func(present bool, field string) bool {
 		if !present && create {
 			add("Required", field)

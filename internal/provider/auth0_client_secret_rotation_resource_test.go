@@ -337,7 +337,6 @@ func TestAccAuth0ClientSecretRotation_rotationTrigger(t *testing.T) {
 	})
 }
 
-
 func TestAccAuth0ClientSecretRotation_drift(t *testing.T) {
 	env := acctest.Start(t)
 	var id string

@@ -1,0 +1,169 @@
+// Package localstack starts a local Auth0 tenant and a local KMS wired to
+// each other, seeded with one project, a machine identity, an Auth0 app
+// connection and an application to rotate. The acceptance harness, the demo
+// and the benchmark all stand on it.
+package localstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+)
+
+// Fixed names of the seeded world.
+const (
+	ProjectID          = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+	IdentityClientID   = "identity-client-id"
+	ManagementClientID = "kms-rotator"
+	AppClientID        = "app-client-1"
+	AppAudience        = "urn:demo-api"
+	ConnectionName     = "acc-auth0"
+)
+
+// Clock is a settable clock for the local KMS's scheduler and token expiry.
+type Clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now is the real time plus every Advance so far.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// Options change the world Start builds.
+type Options struct {
+	TokenTTL time.Duration
+	Logger   *log.Logger
+	// KMSAddr is where the KMS listens; a free loopback port by default.
+	KMSAddr string
+}
+
+// Stack is a running world.
+type Stack struct {
+	Tenant               *localauth0.Tenant
+	KMS                  *localkms.Server
+	KMSURL               string
+	Clock                *Clock
+	IdentityClientSecret string
+	ConnectionID         string
+	// Client is a KMS client logged in as the seeded identity.
+	Client  *kms.Client
+	closers []func()
+}
+
+// Start builds and runs a Stack; Close stops it.
+func Start(o Options) (_ *Stack, err error) {
+	st := &Stack{Clock: &Clock{}, IdentityClientSecret: "identity-secret-" + randomHex(12)}
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+	tenant, err := localauth0.Start(localauth0.Options{Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	st.Tenant = tenant
+	st.closers = append(st.closers, tenant.Close)
+	tenant.AddApplication(localauth0.Application{
+		ClientID: ManagementClientID, Name: "KMS rotator",
+		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys},
+	})
+	tenant.AddApplication(localauth0.Application{ClientID: AppClientID, Name: "Billing API client", Audiences: []string{AppAudience}})
+
+	st.KMS, err = localkms.New(localkms.Options{
+		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: tenant.HTTPClient(), Logger: o.Logger,
+	}, localkms.Bootstrap{
+		Identities: []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret}},
+		Projects: []localkms.BootstrapProject{{ID: ProjectID, Name: "acceptance", Environments: []localkms.BootstrapEnvironment{
+			{Slug: "dev", Name: "Development", Folders: []string{"/app/auth0"}},
+			{Slug: "prod", Name: "Production", Folders: []string{"/app/auth0"}},
+		}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	addr := o.KMSAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, srv, err := st.KMS.Listen(addr)
+	if err != nil {
+		return nil, err
+	}
+	st.closers = append(st.closers, func() { _ = srv.Close() })
+	st.KMSURL = "http://" + l.Addr().String()
+
+	st.Client, err = kms.New(kms.Config{Host: st.KMSURL, ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret, MaxRetries: -1})
+	if err != nil {
+		return nil, err
+	}
+	conn, err := st.Client.CreateAuth0Connection(context.Background(), kms.CreateAuth0ConnectionRequest{
+		Name: ConnectionName, Method: "client-credentials",
+		Credentials: kms.Auth0ConnectionCredentials{
+			Domain: tenant.Domain(), ClientID: ManagementClientID,
+			ClientSecret: tenant.Secret(ManagementClientID), Audience: tenant.ManagementAudience(),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the Auth0 app connection: %w", err)
+	}
+	st.ConnectionID = conn.ID
+	st.KMS.ResetCounters()
+	return st, nil
+}
+
+// Close stops both servers.
+func (st *Stack) Close() {
+	for i := len(st.closers) - 1; i >= 0; i-- {
+		st.closers[i]()
+	}
+	st.closers = nil
+}
+
+// Auth0Login is a client credentials login to the tenant, as a consumer of
+// the mapped secrets would do it; nil means the secret works.
+func (st *Stack) Auth0Login(clientID, clientSecret string) error {
+	form := url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {clientID},
+		"client_secret": {clientSecret}, "audience": {AppAudience},
+	}
+	resp, err := st.Tenant.HTTPClient().PostForm(st.Tenant.URL()+"/oauth/token", form)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("auth0 login refused: HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
