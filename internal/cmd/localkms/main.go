@@ -1,0 +1,105 @@
+// Command localkms runs the local Hanzo KMS on its own, optionally with a
+// local Auth0 tenant beside it, until interrupted.
+//
+//	go run ./internal/cmd/localkms -addr 127.0.0.1:8080 -bootstrap bootstrap.json -with-auth0
+//
+// The bootstrap file seeds identities and projects (see localkms.Bootstrap);
+// -state-file keeps everything across restarts.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address of the KMS API")
+	bootstrapFile := flag.String("bootstrap", "", "JSON bootstrap file (identities, projects)")
+	stateFile := flag.String("state-file", "", "keep the state in this file across restarts")
+	tokenTTL := flag.Duration("token-ttl", 2*time.Hour, "access token lifetime")
+	schedule := flag.Duration("scheduler-interval", time.Minute, "how often due rotations are looked for")
+	auth0CA := flag.String("auth0-ca-file", "", "PEM file of extra roots to trust when calling Auth0")
+	withAuth0 := flag.Bool("with-auth0", false, "also run a local Auth0 tenant (its applications from -auth0-apps)")
+	auth0Addr := flag.String("auth0-addr", "127.0.0.1:8443", "address of the local Auth0 tenant")
+	auth0CAOut := flag.String("auth0-ca-out", "", "write the local tenant's certificate here")
+	rotatorSecretOut := flag.String("auth0-rotator-secret-out", "", "write the connection application's client secret here (it is never printed)")
+	quiet := flag.Bool("quiet", false, "do not log requests")
+	flag.Parse()
+
+	logger := log.New(os.Stderr, "", log.LstdFlags)
+	if *quiet {
+		logger = nil
+	}
+	boot := localkms.Bootstrap{}
+	if *bootstrapFile != "" {
+		var err error
+		if boot, err = localkms.LoadBootstrap(*bootstrapFile); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	if *withAuth0 {
+		tenant, err := localauth0.Start(localauth0.Options{Addr: *auth0Addr, Logger: logger})
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer tenant.Close()
+		rotator := tenant.AddApplication(localauth0.Application{ClientID: "kms-rotator", Name: "KMS rotator",
+			ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys}})
+		app := tenant.AddApplication(localauth0.Application{ClientID: "app-client-1", Name: "Demo application", Audiences: []string{"urn:demo-api"}})
+		httpClient = tenant.HTTPClient()
+		if *auth0CAOut != "" {
+			if err := os.WriteFile(*auth0CAOut, tenant.CACertPEM(), 0o644); err != nil {
+				log.Fatal(err)
+			}
+		}
+		fmt.Printf("local auth0: https://%s (domain %s, audience %s)\n", *auth0Addr, tenant.Domain(), tenant.ManagementAudience())
+		if *rotatorSecretOut != "" {
+			if err := os.WriteFile(*rotatorSecretOut, []byte(rotator.Secret), 0o600); err != nil {
+				log.Fatal(err)
+			}
+		}
+		fmt.Printf("local auth0: connection application %s (its secret in -auth0-rotator-secret-out)\n", rotator.ClientID)
+		fmt.Printf("local auth0: application to rotate %s\n", app.ClientID)
+	} else if *auth0CA != "" {
+		pem, err := os.ReadFile(*auth0CA)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pool, _ := x509.SystemCertPool()
+		if pool == nil {
+			pool = x509.NewCertPool()
+		}
+		pool.AppendCertsFromPEM(pem)
+		httpClient.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	}
+
+	server, err := localkms.New(localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger}, boot)
+	if err != nil {
+		log.Fatal(err)
+	}
+	l, srv, err := server.Listen(*addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("local kms: http://%s\n", l.Addr())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go server.RunScheduler(ctx, *schedule)
+	<-ctx.Done()
+	_ = srv.Close()
+}
