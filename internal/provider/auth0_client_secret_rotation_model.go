@@ -12,24 +12,30 @@ import (
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
-// auth0RotationModel is the state of hanzokms_auth0_client_secret_rotation
-// (and, without the lifecycle-only attributes, of its data source).
+// auth0RotationModel is the state of hanzokms_auth0_client_secret_rotation:
+// the rotation as the API has it, plus the provider-side lifecycle settings.
 type auth0RotationModel struct {
-	ID                         types.String  `tfsdk:"id"`
-	Name                       types.String  `tfsdk:"name"`
-	Description                types.String  `tfsdk:"description"`
-	ProjectID                  types.String  `tfsdk:"project_id"`
-	ConnectionID               types.String  `tfsdk:"connection_id"`
-	Environment                types.String  `tfsdk:"environment"`
-	SecretPath                 types.String  `tfsdk:"secret_path"`
-	AutoRotationEnabled        types.Bool    `tfsdk:"auto_rotation_enabled"`
-	RotationInterval           types.Int64   `tfsdk:"rotation_interval"`
-	RotateAtUTC                types.Object  `tfsdk:"rotate_at_utc"`
-	Parameters                 types.Object  `tfsdk:"parameters"`
-	SecretsMapping             types.Object  `tfsdk:"secrets_mapping"`
+	auth0RotationFields
 	RotationTrigger            types.Dynamic `tfsdk:"rotation_trigger"`
 	DeleteSecretsOnDestroy     types.Bool    `tfsdk:"delete_secrets_on_destroy"`
 	RevokeCredentialsOnDestroy types.Bool    `tfsdk:"revoke_credentials_on_destroy"`
+}
+
+// auth0RotationFields are the attributes the API holds; the data source's
+// state is exactly these.
+type auth0RotationFields struct {
+	ID                  types.String `tfsdk:"id"`
+	Name                types.String `tfsdk:"name"`
+	Description         types.String `tfsdk:"description"`
+	ProjectID           types.String `tfsdk:"project_id"`
+	ConnectionID        types.String `tfsdk:"connection_id"`
+	Environment         types.String `tfsdk:"environment"`
+	SecretPath          types.String `tfsdk:"secret_path"`
+	AutoRotationEnabled types.Bool   `tfsdk:"auto_rotation_enabled"`
+	RotationInterval    types.Int64  `tfsdk:"rotation_interval"`
+	RotateAtUTC         types.Object `tfsdk:"rotate_at_utc"`
+	Parameters          types.Object `tfsdk:"parameters"`
+	SecretsMapping      types.Object `tfsdk:"secrets_mapping"`
 	auth0RotationComputed
 }
 
@@ -85,17 +91,17 @@ func objectAs[T any](ctx context.Context, obj types.Object, diags *diag.Diagnost
 	return out
 }
 
-func (m auth0RotationModel) rotateAtUTC(ctx context.Context, diags *diag.Diagnostics) kms.RotateAtUTC {
+func (m auth0RotationFields) rotateAtUTC(ctx context.Context, diags *diag.Diagnostics) kms.RotateAtUTC {
 	v := objectAs[rotateAtUTCModel](ctx, m.RotateAtUTC, diags)
 	return kms.RotateAtUTC{Hours: v.Hours.ValueInt64(), Minutes: v.Minutes.ValueInt64()}
 }
 
-func (m auth0RotationModel) parameters(ctx context.Context, diags *diag.Diagnostics) kms.Auth0RotationParameters {
+func (m auth0RotationFields) parameters(ctx context.Context, diags *diag.Diagnostics) kms.Auth0RotationParameters {
 	v := objectAs[parametersModel](ctx, m.Parameters, diags)
 	return kms.Auth0RotationParameters{ClientID: v.ClientID.ValueString()}
 }
 
-func (m auth0RotationModel) secretsMapping(ctx context.Context, diags *diag.Diagnostics) kms.Auth0SecretsMapping {
+func (m auth0RotationFields) secretsMapping(ctx context.Context, diags *diag.Diagnostics) kms.Auth0SecretsMapping {
 	v := objectAs[secretsMappingModel](ctx, m.SecretsMapping, diags)
 	return kms.Auth0SecretsMapping{ClientID: v.ClientID.ValueString(), ClientSecret: v.ClientSecret.ValueString()}
 }
@@ -112,7 +118,7 @@ func normalizeSecretPath(p string) string {
 // setFromAPI writes what the API answered into m. prior is the configuration
 // or state the values are compared with, so that spellings the server
 // normalises (a trailing slash, an empty description) do not show as drift.
-func (m *auth0RotationModel) setFromAPI(r *kms.Auth0ClientSecretRotation, prior auth0RotationModel) {
+func (m *auth0RotationFields) setFromAPI(r *kms.Auth0ClientSecretRotation, prior auth0RotationFields) {
 	m.ID = types.StringValue(r.ID)
 	m.Name = types.StringValue(r.Name)
 	m.Description = descriptionFromAPI(r.Description, prior.Description)

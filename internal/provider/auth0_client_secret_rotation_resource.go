@@ -352,7 +352,7 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 		return
 	}
 	state := plan
-	state.setFromAPI(created, plan)
+	state.setFromAPI(created, plan.auth0RotationFields)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -372,7 +372,7 @@ func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resour
 		return
 	}
 	next := state
-	next.setFromAPI(current, state)
+	next.setFromAPI(current, state.auth0RotationFields)
 	// After an import the lifecycle-only attributes are null: give them their defaults.
 	if next.DeleteSecretsOnDestroy.IsNull() {
 		next.DeleteSecretsOnDestroy = types.BoolValue(false)
@@ -417,7 +417,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 				// The PATCH landed: keep state true to it, so the next plan
 				// shows only the rotation still owed.
 				partial := plan
-				partial.setFromAPI(latest, plan)
+				partial.setFromAPI(latest, plan.auth0RotationFields)
 				partial.RotationTrigger = state.RotationTrigger
 				resp.Diagnostics.Append(resp.State.Set(ctx, &partial)...)
 			}
@@ -429,7 +429,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 
 	next := plan
 	if latest != nil {
-		next.setFromAPI(latest, plan)
+		next.setFromAPI(latest, plan.auth0RotationFields)
 	} else {
 		// Only provider-side settings changed (destroy options): nothing was
 		// sent, so the API's last answer (the state) still holds.

@@ -275,9 +275,13 @@ func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *hanzoKMSProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewAuth0ClientSecretRotationDataSource,
+	}
 }
 
 func (p *hanzoKMSProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return nil
+	return []func() ephemeral.EphemeralResource{
+		NewAuth0RotationCredentialsEphemeralResource,
+	}
 }
