@@ -14,6 +14,8 @@ TOFU_VERSION=1.12.6
 TERRAFORM_VERSION=1.5.7
 TOFU="$CACHE/opentofu-$TOFU_VERSION/tofu"
 TERRAFORM="$CACHE/terraform-$TERRAFORM_VERSION/terraform"
+GORELEASER_VERSION=2.15.1
+GORELEASER="$CACHE/goreleaser-$GORELEASER_VERSION/goreleaser"
 
 # The CLIs are their own modules: build them outside this module's go.mod.
 export GOFLAGS=-mod=mod
@@ -46,10 +48,20 @@ build_terraform() {
   has_version "$TERRAFORM" "Terraform v$TERRAFORM_VERSION"
 }
 
+build_goreleaser() {
+  if [ -x "$GORELEASER" ] && "$GORELEASER" --version 2>/dev/null | grep -q "$GORELEASER_VERSION"; then
+    echo "install-clis: goreleaser v$GORELEASER_VERSION cached at $GORELEASER"; return
+  fi
+  echo "install-clis: building goreleaser v$GORELEASER_VERSION (about 6 minutes on 2 cores)"
+  mkdir -p "$(dirname "$GORELEASER")"
+  (cd / && GOBIN="$(dirname "$GORELEASER")" go install "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION")
+}
+
 case "${1:-all}" in
   tofu) build_tofu ;;
   terraform) build_terraform ;;
+  goreleaser) build_goreleaser ;;
   all) build_tofu; build_terraform ;;
-  paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM" ;;
-  *) echo "usage: $0 [all|tofu|terraform|paths]" >&2; exit 2 ;;
+  paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "GORELEASER=$GORELEASER" ;;
+  *) echo "usage: $0 [all|tofu|terraform|goreleaser|paths]" >&2; exit 2 ;;
 esac

@@ -139,6 +139,17 @@ func (t *Tenant) Secret(clientID string) string {
 	return ""
 }
 
+// SetSecret changes an application's secret, as an admin in the Auth0
+// dashboard would.
+func (t *Tenant) SetSecret(clientID, secret string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if app, ok := t.apps[clientID]; ok {
+		app.Secret = secret
+		t.remember(app)
+	}
+}
+
 // SecretHistory is every secret the application ever had, oldest first
 // (tests look for any of them in logs and state).
 func (t *Tenant) SecretHistory(clientID string) []string {

@@ -226,3 +226,14 @@ func (s *Server) ConnectionClientSecret(id string) string {
 	}
 	return ""
 }
+
+// ConnectionIDs lists every connection's id.
+func (s *Server) ConnectionIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.st.Connections))
+	for id := range s.st.Connections {
+		ids = append(ids, id)
+	}
+	return ids
+}

@@ -59,16 +59,20 @@ func stateAttr(s *terraform.State, attr string) string {
 // checkMappedSecretsWork proves the rotation wrote the Auth0 credentials into
 // the mapped secrets and that a client credentials login with them succeeds.
 func checkMappedSecretsWork(env *acctest.Env, env_, path, idName, secretName string) resource.TestCheckFunc {
+	return checkMappedSecretsWorkFor(env, acctest.AppClientID, env_, path, idName, secretName)
+}
+
+func checkMappedSecretsWorkFor(env *acctest.Env, appClientID, env_, path, idName, secretName string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		clientID, ok := env.KMS.SecretValue(acctest.ProjectID, env_, path, idName)
-		if !ok || clientID != acctest.AppClientID {
-			return fmt.Errorf("mapped secret %s = %q (exists %v), want %q", idName, clientID, ok, acctest.AppClientID)
+		if !ok || clientID != appClientID {
+			return fmt.Errorf("mapped secret %s = %q (exists %v), want %q", idName, clientID, ok, appClientID)
 		}
 		secret, ok := env.KMS.SecretValue(acctest.ProjectID, env_, path, secretName)
 		if !ok || secret == "" {
 			return fmt.Errorf("mapped secret %s is missing", secretName)
 		}
-		if secret != env.Tenant.Secret(acctest.AppClientID) {
+		if secret != env.Tenant.Secret(appClientID) {
 			return fmt.Errorf("mapped secret %s does not hold the application's current Auth0 secret", secretName)
 		}
 		return env.Auth0Login(clientID, secret)

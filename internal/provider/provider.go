@@ -271,6 +271,7 @@ func parseDurationSetting(s string) (time.Duration, error) {
 func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAuth0ClientSecretRotationResource,
+		NewAuth0ConnectionResource,
 	}
 }
 

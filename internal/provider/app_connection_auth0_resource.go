@@ -1,0 +1,328 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+)
+
+var (
+	_ resource.Resource                     = (*auth0ConnectionResource)(nil)
+	_ resource.ResourceWithConfigure        = (*auth0ConnectionResource)(nil)
+	_ resource.ResourceWithImportState      = (*auth0ConnectionResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*auth0ConnectionResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*auth0ConnectionResource)(nil)
+)
+
+// NewAuth0ConnectionResource is the factory of hanzokms_app_connection_auth0.
+func NewAuth0ConnectionResource() resource.Resource {
+	return &auth0ConnectionResource{}
+}
+
+type auth0ConnectionResource struct {
+	client *kms.Client
+}
+
+type auth0ConnectionModel struct {
+	ID                    types.String `tfsdk:"id"`
+	Name                  types.String `tfsdk:"name"`
+	Description           types.String `tfsdk:"description"`
+	ProjectID             types.String `tfsdk:"project_id"`
+	Domain                types.String `tfsdk:"domain"`
+	ClientID              types.String `tfsdk:"client_id"`
+	Audience              types.String `tfsdk:"audience"`
+	ClientSecret          types.String `tfsdk:"client_secret"`
+	ClientSecretWO        types.String `tfsdk:"client_secret_wo"`
+	ClientSecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
+	CredentialsHash       types.String `tfsdk:"credentials_hash"`
+	Method                types.String `tfsdk:"method"`
+	CreatedAt             types.String `tfsdk:"created_at"`
+	UpdatedAt             types.String `tfsdk:"updated_at"`
+}
+
+var connectionNamePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func (r *auth0ConnectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app_connection_auth0"
+}
+
+func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	useState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An Auth0 app connection of Hanzo KMS: the Machine-to-Machine application the KMS uses to " +
+			"rotate client secrets, the prerequisite of `hanzokms_auth0_client_secret_rotation`. The application needs " +
+			"the Management API scopes `read:clients` and `update:client_keys`. The KMS checks the credentials with " +
+			"Auth0 when the connection is created or its credentials change.\n\n" +
+			"The KMS never returns the client secret. Give it as `client_secret` (sensitive, kept in state) or, on " +
+			"Terraform 1.11+ / OpenTofu 1.11+, as write-only `client_secret_wo` with `client_secret_wo_version` (bump " +
+			"the version to send a new secret; nothing of it is stored). A secret changed outside Terraform is noticed " +
+			"through `credentials_hash` and planned back.\n\n" +
+			"**Import** by connection id; the secret is then sent again on the next apply.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The connection's ID (a UUID); use it as a rotation's `connection_id`.",
+				Computed:            true,
+				PlanModifiers:       useState,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the connection: a slug of 1-32 lowercase letters, digits and single hyphens.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 32),
+					stringvalidator.RegexMatches(connectionNamePattern, slugRule),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "A description, at most 256 characters.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"domain": schema.StringAttribute{
+				MarkdownDescription: "The Auth0 tenant's domain, e.g. `example.us.auth0.com`, without `https://` (which the KMS adds).",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+(:\d+)?$`), "must be a host name such as example.us.auth0.com, without a scheme or path")},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "Client ID of the Machine-to-Machine application.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"audience": schema.StringAttribute{
+				MarkdownDescription: "Audience of the Management API. Defaults to `https://<domain>/api/v2/`.",
+				Optional:            true,
+				Computed:            true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes. Exactly one of the two is required.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"client_secret_wo": schema.StringAttribute{
+				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`.",
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+			},
+			"client_secret_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `client_secret_wo`: change it to send a new write-only secret.",
+				Optional:            true,
+			},
+			"credentials_hash": schema.StringAttribute{
+				MarkdownDescription: "The KMS's hash of the credentials; a change made outside Terraform shows here.",
+				Computed:            true,
+			},
+			"method":     computedString("Authentication method: `client-credentials`.", useState),
+			"created_at": computedString("When the connection was created (RFC 3339, UTC).", useState),
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the connection was last changed (RFC 3339, UTC).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *auth0ConnectionResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("client_secret_wo"), path.MatchRoot("client_secret_wo_version")),
+		resourcevalidator.Conflicting(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo_version")),
+	}
+}
+
+func (r *auth0ConnectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// defaultAudience is the Management API identifier of a tenant.
+func defaultAudience(domain string) string {
+	return normalizeDomain(domain) + "/api/v2/"
+}
+
+// normalizeDomain is the KMS's spelling of a domain: with https://.
+func normalizeDomain(domain string) string {
+	return "https://" + domain
+}
+
+// ModifyPlan fills in the default audience, and keeps updated_at and the
+// hash known when nothing the KMS holds changes.
+func (r *auth0ConnectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config auth0ConnectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if config.Audience.IsNull() && !plan.Domain.IsUnknown() {
+		plan.Audience = types.StringValue(defaultAudience(plan.Domain.ValueString()))
+	}
+	if !req.State.Raw.IsNull() {
+		var state auth0ConnectionModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if connectionUnchanged(plan, state) {
+			plan.UpdatedAt, plan.CredentialsHash = state.UpdatedAt, state.CredentialsHash
+		} else {
+			plan.UpdatedAt, plan.CredentialsHash = types.StringUnknown(), types.StringUnknown()
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func connectionUnchanged(plan, state auth0ConnectionModel) bool {
+	return plan.Name.Equal(state.Name) && plan.Description.Equal(state.Description) && plan.Domain.Equal(state.Domain) &&
+		plan.ClientID.Equal(state.ClientID) && plan.Audience.Equal(state.Audience) &&
+		plan.ClientSecret.Equal(state.ClientSecret) && plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion)
+}
+
+func (r *auth0ConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config auth0ConnectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	created, err := r.client.CreateAuth0Connection(ctx, kms.CreateAuth0ConnectionRequest{
+		Name:        plan.Name.ValueString(),
+		Description: plan.Description.ValueStringPointer(),
+		Method:      "client-credentials",
+		Credentials: credentialsOf(plan, config),
+		ProjectID:   plan.ProjectID.ValueString(),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create the Auth0 app connection", apiErrorDetail(err))
+		return
+	}
+	state := plan
+	state.setFromAPI(created, plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *auth0ConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state auth0ConnectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	current, err := r.client.GetAuth0Connection(ctx, state.ID.ValueString())
+	if kms.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the Auth0 app connection", apiErrorDetail(err))
+		return
+	}
+	next := state
+	next.setFromAPI(current, state)
+	// The secret is never answered back: a hash that moved means it (or
+	// the credentials around it) changed outside Terraform. Forget what
+	// state says was sent, so the plan sends the configured secret again.
+	if !state.CredentialsHash.IsNull() && state.CredentialsHash.ValueString() != current.CredentialsHash {
+		next.ClientSecret = types.StringNull()
+		next.ClientSecretWOVersion = types.Int64Null()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config auth0ConnectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var patch kms.UpdateAuth0ConnectionRequest
+	if !plan.Name.Equal(state.Name) {
+		patch.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.Description.Equal(state.Description) {
+		patch.Description = kms.NullableString{Set: true, Value: plan.Description.ValueStringPointer()}
+	}
+	if !plan.Domain.Equal(state.Domain) || !plan.ClientID.Equal(state.ClientID) || !plan.Audience.Equal(state.Audience) ||
+		!plan.ClientSecret.Equal(state.ClientSecret) || !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) {
+		creds := credentialsOf(plan, config)
+		patch.Credentials = &creds
+	}
+	updated, err := r.client.UpdateAuth0Connection(ctx, state.ID.ValueString(), patch)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not update the Auth0 app connection", apiErrorDetail(err))
+		return
+	}
+	next := plan
+	next.setFromAPI(updated, plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+func (r *auth0ConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state auth0ConnectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	if err := r.client.DeleteAuth0Connection(ctx, state.ID.ValueString()); err != nil && !kms.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not delete the Auth0 app connection", apiErrorDetail(err))
+	}
+}
+
+func (r *auth0ConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !uuidPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: expected the connection's ID, %s", req.ID, uuidRule))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// credentialsOf takes the secret from client_secret, or from the write-only
+// client_secret_wo, which only the configuration carries.
+func credentialsOf(plan, config auth0ConnectionModel) kms.Auth0ConnectionCredentials {
+	secret := plan.ClientSecret.ValueString()
+	if !config.ClientSecretWO.IsNull() {
+		secret = config.ClientSecretWO.ValueString()
+	}
+	return kms.Auth0ConnectionCredentials{
+		Domain:       normalizeDomain(plan.Domain.ValueString()),
+		ClientID:     plan.ClientID.ValueString(),
+		ClientSecret: secret,
+		Audience:     plan.Audience.ValueString(),
+	}
+}
+
+// setFromAPI copies what the API answered; the secret fields are the
+// caller's (the API never returns them).
+func (m *auth0ConnectionModel) setFromAPI(c *kms.Auth0Connection, prior auth0ConnectionModel) {
+	m.ID = types.StringValue(c.ID)
+	m.Name = types.StringValue(c.Name)
+	m.Description = descriptionFromAPI(c.Description, prior.Description)
+	m.ProjectID = types.StringPointerValue(c.ProjectID)
+	// The KMS answers https://<domain>; the attribute is the bare domain.
+	m.Domain = types.StringValue(strings.TrimPrefix(c.Credentials.Domain, "https://"))
+	m.ClientID = types.StringValue(c.Credentials.ClientID)
+	m.Audience = types.StringValue(c.Credentials.Audience)
+	m.ClientSecretWO = types.StringNull()
+	m.CredentialsHash = types.StringValue(c.CredentialsHash)
+	m.Method = types.StringValue(c.Method)
+	m.CreatedAt = types.StringValue(c.CreatedAt)
+	m.UpdatedAt = types.StringValue(c.UpdatedAt)
+}
