@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Generates docs/ from the provider's schema with terraform-plugin-docs, offline:
+# the schema JSON comes from the cached OpenTofu (`tofu providers schema -json`),
+# so tfplugindocs neither downloads nor looks for a `terraform` on PATH. The
+# provider key is renamed to its short name, one of the two tfplugindocs looks up.
+#   .ci/gen-docs.sh            regenerate docs/
+#   .ci/gen-docs.sh --check    fail when docs/ differs from what the schema generates
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE="${HANZOKMS_CLI_CACHE:-$HOME/.cache/terraform-provider-hanzokms}"
+TOFU="$CACHE/opentofu-1.12.6/tofu"
+[ -x "$TOFU" ] || .ci/install-clis.sh tofu
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+plugin_dir="$work/plugins/registry.opentofu.org/hanzoai/hanzokms/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$plugin_dir"
+go build -o "$plugin_dir/terraform-provider-hanzokms_v0.0.1" .
+cat > "$work/main.tf" <<'TF'
+terraform {
+  required_providers {
+    hanzokms = { source = "hanzoai/hanzokms", version = "0.0.1" }
+  }
+}
+TF
+printf 'disable_checkpoint = true\n' > "$work/cli.tfrc"
+(cd "$work" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$TOFU" init -input=false -no-color -plugin-dir="$work/plugins" >/dev/null &&
+  TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$TOFU" providers schema -json) |
+  sed 's#"registry.opentofu.org/hanzoai/hanzokms"#"hanzokms"#' > "$work/schema.json"
+
+if [ "${1:-}" = "--check" ]; then
+  cp -r docs "$work/docs.before" 2>/dev/null || mkdir -p "$work/docs.before"
+fi
+go tool tfplugindocs generate --provider-name hanzokms --providers-schema "$work/schema.json" --rendered-website-dir docs
+go tool tfplugindocs validate --provider-name hanzokms
+if [ "${1:-}" = "--check" ]; then
+  if ! diff -ru "$work/docs.before" docs; then
+    echo "gen-docs: docs/ is out of date with the schema: run make generate and commit docs/" >&2
+    exit 1
+  fi
+  echo "gen-docs: docs/ matches the schema"
+fi

@@ -1,0 +1,1 @@
+terraform import hanzokms_app_connection_auth0.tenant 3c90c3cc-0d44-4b50-8888-8dd25736052a
