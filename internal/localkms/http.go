@@ -309,3 +309,15 @@ func (s *Server) ExpireAllTokens() {
 		t.ExpiresAt = past
 	}
 }
+
+// IssuedTokens lists every access token the server ever issued and still
+// remembers (tests look for them in logs).
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.st.Tokens))
+	for t := range s.st.Tokens {
+		out = append(out, t)
+	}
+	return out
+}

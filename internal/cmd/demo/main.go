@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,38 +23,60 @@ import (
 )
 
 func main() {
-	cli := flag.String("tofu", "", "path of the Terraform or OpenTofu CLI to run (required: never taken from PATH)")
-	example := flag.String("example", "examples/quickstart", "the configuration to apply")
-	keep := flag.Bool("keep", false, "keep the working directory")
+	var o options
+	flag.StringVar(&o.cli, "tofu", "", "path of the Terraform or OpenTofu CLI to run (required: never taken from PATH)")
+	flag.StringVar(&o.example, "example", "examples/quickstart", "the configuration to apply")
+	flag.StringVar(&o.workDir, "work-dir", "", "working directory to use and keep (default: a temporary one, removed)")
+	flag.BoolVar(&o.trace, "trace", false, "run the CLI with TF_LOG=TRACE, logging to <work-dir>/trace.log")
 	flag.Parse()
-	if err := run(*cli, *example, *keep); err != nil {
+	o.out = os.Stdout
+	if err := run(o); err != nil {
 		fmt.Fprintf(os.Stderr, "\ndemo FAILED: %v\n", err)
 		os.Exit(1)
 	}
 	fmt.Println("\ndemo: done; both servers stopped, nothing left running.")
 }
 
-func step(format string, args ...any) { fmt.Printf("\n==> "+format+"\n", args...) }
-func info(format string, args ...any) { fmt.Printf("    "+format+"\n", args...) }
+type options struct {
+	cli, example, workDir string
+	trace                 bool
+	out                   io.Writer
+	// transcript, when set, receives every CLI command's whole output.
+	transcript io.Writer
+	// started, when set, is called with the running stack (tests).
+	started func(*localstack.Stack)
+}
 
-func run(cli, example string, keep bool) error {
-	if cli == "" {
+var out io.Writer = os.Stdout
+
+func step(format string, args ...any) { fmt.Fprintf(out, "\n==> "+format+"\n", args...) }
+func info(format string, args ...any) { fmt.Fprintf(out, "    "+format+"\n", args...) }
+
+func run(o options) error {
+	if o.cli == "" {
 		return errors.New("-tofu is required")
 	}
-	cli, _ = filepath.Abs(cli)
-	work, err := os.MkdirTemp("", "hanzokms-demo-")
-	if err != nil {
-		return err
+	if o.out == nil {
+		o.out = io.Discard
 	}
-	if keep {
-		fmt.Println("demo: working directory", work)
-	} else {
-		defer os.RemoveAll(work)
+	out = o.out
+	cli, _ := filepath.Abs(o.cli)
+	example := o.example
+	work := o.workDir
+	if work == "" {
+		tmp, err := os.MkdirTemp("", "hanzokms-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		work = tmp
+	} else if err := os.MkdirAll(work, 0o700); err != nil {
+		return err
 	}
 
 	step("Building the provider")
 	pluginDir := filepath.Join(work, "plugins")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-hanzokms"), ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-hanzokms"), "github.com/hanzoai/terraform-provider-hanzokms").CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	cliConfig := filepath.Join(work, "cli.tfrc")
@@ -69,6 +92,9 @@ func run(cli, example string, keep bool) error {
 		return err
 	}
 	defer st.Close()
+	if o.started != nil {
+		o.started(st)
+	}
 	info("Auth0 tenant:   %s (application %q to rotate)", st.Tenant.URL(), localstack.AppClientID)
 	info("Hanzo KMS:      %s (project %s, Auth0 connection %s)", st.KMSURL, localstack.ProjectID, st.ConnectionID)
 	originalSecret := st.Tenant.Secret(localstack.AppClientID)
@@ -86,13 +112,23 @@ func run(cli, example string, keep bool) error {
 		"TF_VAR_connection_id="+st.ConnectionID,
 		"TF_VAR_auth0_client_id="+localstack.AppClientID,
 	)
+	if o.trace {
+		env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(work, "trace.log"))
+	}
 	tf := func(args ...string) (string, error) {
 		cmd := exec.Command(cli, append(args, "-no-color")...)
 		cmd.Dir, cmd.Env = config, env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		var buf bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &buf, &buf
 		err := cmd.Run()
-		return out.String(), err
+		if o.transcript != nil {
+			fmt.Fprintf(o.transcript, "$ %s %s\n%s\n", filepath.Base(cli), strings.Join(args, " "), buf.String())
+			// The state as each command left it (destroy empties the last one).
+			if state, err := os.ReadFile(filepath.Join(config, "terraform.tfstate")); err == nil {
+				fmt.Fprintf(o.transcript, "--- terraform.tfstate ---\n%s\n", state)
+			}
+		}
+		return buf.String(), err
 	}
 
 	step("%s apply (the provider is configured by HANZO_KMS_* environment variables)", filepath.Base(cli))
@@ -107,7 +143,7 @@ func run(cli, example string, keep bool) error {
 	if err != nil {
 		return fmt.Errorf("state show: %v\n%s", err, out)
 	}
-	fmt.Print(indent(out))
+	fmt.Fprint(o.out, indent(out))
 	if strings.Contains(out, st.Tenant.Secret(localstack.AppClientID)) {
 		return errors.New("the rotated secret is in the state")
 	}
@@ -144,7 +180,7 @@ func run(cli, example string, keep bool) error {
 	}
 	printTail(out, "Apply complete")
 	out, _ = tf("output")
-	fmt.Print(indent(out))
+	fmt.Fprint(o.out, indent(out))
 	secondSecret, err := showMapped(st)
 	if err != nil {
 		return err
@@ -175,7 +211,7 @@ func run(cli, example string, keep bool) error {
 		return fmt.Errorf("rotations left after destroy: %v", ids)
 	}
 	step("Requests the KMS received, by route")
-	fmt.Print(indent(st.KMS.CountsString()))
+	fmt.Fprint(o.out, indent(st.KMS.CountsString()))
 	return nil
 }
 

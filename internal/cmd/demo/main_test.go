@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+)
+
+// TestAccQuickstartUnderTraceLeaksNoSecret runs the whole demo lifecycle
+// (apply, rotate by trigger, plan, destroy) on the real CLI with TF_LOG=TRACE,
+// then searches the CLI's output, the TRACE log and every state file the
+// commands left for any secret: the machine identity's client secret, any
+// access token the KMS issued, and any Auth0 secret the applications ever had.
+func TestAccQuickstartUnderTraceLeaksNoSecret(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	acctest.PreCheck(t)
+	work := t.TempDir()
+	var transcript, progress bytes.Buffer
+	var stack *localstack.Stack
+	err := run(options{
+		cli: os.Getenv("TF_ACC_TERRAFORM_PATH"), example: "../../../examples/quickstart", workDir: work,
+		trace: true, out: &progress, transcript: &transcript,
+		started: func(s *localstack.Stack) { stack = s },
+	})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, progress.String(), transcript.String())
+	}
+	trace, err := os.ReadFile(filepath.Join(work, "trace.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(trace, []byte("hanzokms: request")) || !bytes.Contains(trace, []byte("[TRACE]")) {
+		t.Fatalf("the TRACE log does not hold the provider's request lines; the test would prove nothing")
+	}
+	if !strings.Contains(transcript.String(), `"rotation_status": "success"`) {
+		t.Fatalf("no state with the rotation was captured; the test would prove nothing")
+	}
+
+	secrets := map[string]string{"machine identity client secret": stack.IdentityClientSecret}
+	for i, s := range stack.KMS.IssuedTokens() {
+		secrets["access token "+string(rune('a'+i%26))] = s
+	}
+	for _, app := range []string{localstack.AppClientID, localstack.ManagementClientID} {
+		for i, s := range stack.Tenant.SecretHistory(app) {
+			secrets[app+" secret #"+string(rune('0'+i))] = s
+		}
+	}
+	if len(secrets) < 5 {
+		t.Fatalf("only %d secrets to look for", len(secrets))
+	}
+	for what, secret := range secrets {
+		for name, corpus := range map[string][]byte{"CLI output and state files": transcript.Bytes(), "TRACE log": trace, "progress": progress.Bytes()} {
+			if bytes.Contains(corpus, []byte(secret)) {
+				t.Errorf("the %s appears in the %s", what, name)
+			}
+		}
+	}
+}
