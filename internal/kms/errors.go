@@ -95,15 +95,16 @@ type validationIssue struct {
 func decodeAPIError(method, path string, status int, body []byte) *APIError {
 	apiErr := &APIError{Method: method, Path: path, StatusCode: status}
 	var eb errorBody
-	if err := json.Unmarshal(body, &eb); err != nil {
-		apiErr.Message = http.StatusText(status)
-		return apiErr
+	if err := json.Unmarshal(body, &eb); err == nil {
+		apiErr.ErrorName = eb.Error
+		apiErr.ReqID = eb.ReqID
+		apiErr.Message = renderMessage(eb.Message)
 	}
-	apiErr.ErrorName = eb.Error
-	apiErr.ReqID = eb.ReqID
-	apiErr.Message = renderMessage(eb.Message)
 	if apiErr.Message == "" {
 		apiErr.Message = http.StatusText(status)
+	}
+	if apiErr.Message == "" {
+		apiErr.Message = "unexpected answer"
 	}
 	return apiErr
 }
