@@ -57,14 +57,19 @@ func Start(t testing.TB, opts ...Options) *Env {
 
 // ProviderBlock is a provider configuration for this Env.
 func (e *Env) ProviderBlock() string {
+	return e.ProviderBlockWith("max_retries = 2")
+}
+
+// ProviderBlockWith is a provider configuration for this Env with extra lines.
+func (e *Env) ProviderBlockWith(extra string) string {
 	return fmt.Sprintf(`
 provider "hanzokms" {
   host          = %q
   client_id     = %q
   client_secret = %q
-  max_retries   = 2
+  %s
 }
-`, e.KMSURL, IdentityClientID, e.IdentityClientSecret)
+`, e.KMSURL, IdentityClientID, e.IdentityClientSecret, extra)
 }
 
 var setupOnce sync.Once

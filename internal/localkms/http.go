@@ -90,6 +90,9 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 			apiError(w, fault.Status, errorName(fault.Status), "Injected fault")
 			return
 		}
+		if fault.ExpireTokens {
+			s.ExpireAllTokens()
+		}
 		if fault.DropBeforeAct {
 			status = -1
 			dropConnection(w)

@@ -303,7 +303,10 @@ type Fault struct {
 	DropAfterAct bool
 	// Delay waits before acting.
 	Delay time.Duration
-	Times int
+	// ExpireTokens expires every access token before the request is checked,
+	// as if the token ran out in the middle of an apply.
+	ExpireTokens bool
+	Times        int
 }
 
 // InjectFault adds a fault.

@@ -1,0 +1,214 @@
+package provider_test
+
+// Faults injected into the local KMS and Auth0 during applies: each apply
+// converges or stops with a clear error; no rotation is created twice;
+// nothing exists remotely that state does not know; the next plan is empty,
+// or shows exactly the change still owed.
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+)
+
+const (
+	routeCreate = "POST /api/v2/secret-rotations/auth0-client-secret"
+	routeGet    = "GET /api/v2/secret-rotations/auth0-client-secret/{id}"
+	routeByName = "GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{name}"
+	routePatch  = "PATCH /api/v2/secret-rotations/auth0-client-secret/{id}"
+	routeDelete = "DELETE /api/v2/secret-rotations/auth0-client-secret/{id}"
+	routeRotate = "POST /api/v2/secret-rotations/auth0-client-secret/{id}/rotate-secrets"
+)
+
+// exactlyTheStateRotation checks that the KMS holds one rotation, the one in
+// state, and that its mapped secrets work at Auth0.
+func exactlyTheStateRotation(env *acctest.Env) resource.TestCheckFunc {
+	return resource.ComposeTestCheckFunc(
+		func(s *terraform.State) error {
+			ids := env.KMS.RotationIDs()
+			if len(ids) != 1 || ids[0] != stateAttr(s, "id") {
+				return fmt.Errorf("the KMS holds rotations %v, state knows %q", ids, stateAttr(s, "id"))
+			}
+			return nil
+		},
+		checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+	)
+}
+
+func faultTest(t *testing.T, env *acctest.Env, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if ids := env.KMS.RotationIDs(); len(ids) != 0 {
+				return fmt.Errorf("rotations left after destroy: %v", ids)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccFaults_createConverges(t *testing.T) {
+	cases := []struct {
+		name      string
+		fault     localkms.Fault
+		wantPosts int
+	}{
+		{"429 with Retry-After", localkms.Fault{Route: routeCreate, Status: 429, RetryAfter: "1", Times: 2}, 3},
+		{"503 before acting", localkms.Fault{Route: routeCreate, Status: 503, Times: 1}, 2},
+		{"500 before acting", localkms.Fault{Route: routeCreate, Status: 500, Times: 1}, 2},
+		{"connection dropped before acting", localkms.Fault{Route: routeCreate, DropBeforeAct: true, Times: 1}, 2},
+		{"connection dropped after acting", localkms.Fault{Route: routeCreate, DropAfterAct: true, Times: 1}, 1},
+		{"token expired in the middle of the apply", localkms.Fault{Route: routeCreate, ExpireTokens: true, Times: 1}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.Start(t)
+			faultTest(t, env, resource.TestStep{
+				PreConfig: func() { env.KMS.InjectFault(tc.fault) },
+				Config:    rotationHCL(env, basicBody),
+				Check: resource.ComposeTestCheckFunc(exactlyTheStateRotation(env), func(*terraform.State) error {
+					if n := env.KMS.RequestCount(routeCreate); n != tc.wantPosts {
+						return fmt.Errorf("%d create requests, want %d", n, tc.wantPosts)
+					}
+					return nil
+				}),
+			})
+		})
+	}
+}
+
+func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
+	env := acctest.Start(t)
+	updated := strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 14", 1)
+	faultTest(t, env,
+		resource.TestStep{Config: rotationHCL(env, basicBody)},
+		resource.TestStep{
+			// Refresh through 502s and a response slower than the timeout;
+			// the update's PATCH is acted on, then its connection drops.
+			PreConfig: func() {
+				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Status: 502, Times: 2})
+				env.KMS.InjectFault(localkms.Fault{Route: routePatch, DropAfterAct: true, Times: 1})
+			},
+			Config: rotationHCL(env, updated),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_interval"), knownvalue.Int64Exact(14)),
+			},
+			Check: exactlyTheStateRotation(env),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Delay: 3 * time.Second, Times: 1})
+			},
+			Config: env.ProviderBlockWith("request_timeout = \"1s\"\n  max_retries = 2") + strings.TrimPrefix(rotationHCL(env, updated), env.ProviderBlock()),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		},
+		resource.TestStep{
+			// The delete is acted on, then its connection drops: the retry
+			// finds it gone, which is success.
+			PreConfig: func() {
+				env.KMS.InjectFault(localkms.Fault{Route: routeDelete, DropAfterAct: true, Times: 1})
+			},
+			Config:  rotationHCL(env, updated),
+			Destroy: true,
+		},
+	)
+}
+
+func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
+	env := acctest.Start(t)
+	trigger := func(v string) string { return basicBody + "\n  rotation_trigger = \"" + v + "\"\n" }
+	faultTest(t, env,
+		resource.TestStep{Config: rotationHCL(env, trigger("one"))},
+		resource.TestStep{
+			// The connection loses update:client_keys: the rotation fails
+			// with Auth0's reason, and nothing is half-done.
+			PreConfig: func() {
+				env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
+			},
+			Config:      rotationHCL(env, trigger("two")),
+			ExpectError: wrapTolerant(`(?s)Could not rotate the Auth0 client secret.*HTTP 500.*Insufficient scope, expected any of: update:client_keys`),
+		},
+		resource.TestStep{
+			// The plan shows exactly the rotation still owed.
+			Config:             rotationHCL(env, trigger("two")),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients", "update:client_keys"})
+			},
+			Config: rotationHCL(env, trigger("two")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_trigger"), knownvalue.StringExact("two")),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(1)),
+				statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_status"), knownvalue.StringExact("success")),
+			},
+			Check: exactlyTheStateRotation(env),
+		},
+	)
+}
+
+func TestAccFaults_auth0Unreachable(t *testing.T) {
+	env := acctest.Start(t)
+	faultTest(t, env,
+		resource.TestStep{
+			PreConfig:   func() { env.Tenant.SetUnreachable(true) },
+			Config:      rotationHCL(env, basicBody),
+			ExpectError: regexp.MustCompile(`(?s)Could not create the Auth0 client secret rotation.*HTTP 400`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if ids := env.KMS.RotationIDs(); len(ids) != 0 {
+					t.Errorf("a create that Auth0 never saw left rotations: %v", ids)
+				}
+				env.Tenant.SetUnreachable(false)
+			},
+			Config: rotationHCL(env, basicBody),
+			Check:  exactlyTheStateRotation(env),
+		},
+	)
+}
+
+func TestAccFaults_rateLimitedEverywhereGivesAClearError(t *testing.T) {
+	env := acctest.Start(t)
+	faultTest(t, env,
+		resource.TestStep{
+			PreConfig:   func() { env.KMS.InjectFault(localkms.Fault{Route: routeCreate, Status: 429, RetryAfter: "0", Times: 10}) },
+			Config:      rotationHCL(env, basicBody),
+			ExpectError: wrapTolerant(`(?s)Could not create the Auth0 client secret rotation.*HTTP 429 RateLimitExceeded`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				env.KMS.ClearFaults()
+				if n := env.KMS.RequestCount(routeCreate); n != 3 {
+					t.Errorf("%d create attempts with max_retries = 2, want 3", n)
+				}
+			},
+			Config: rotationHCL(env, basicBody),
+			Check:  exactlyTheStateRotation(env),
+		},
+	)
+}
