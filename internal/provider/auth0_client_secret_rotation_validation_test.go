@@ -97,3 +97,110 @@ resource "hanzokms_auth0_client_secret_rotation" "test" {
 func wrapTolerant(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// Provider configurations and import IDs that are wrong: refused with the
+// attribute and what is allowed, before any rotation request.
+func TestAccInvalidProviderConfigAndImportIDs(t *testing.T) {
+	env := acctest.Start(t)
+	resourceOnly := strings.TrimPrefix(rotationHCL(env, basicBody), env.ProviderBlock())
+	provider := func(body string) string { return "provider \"hanzokms\" {\n" + body + "\n}\n" + resourceOnly }
+	steps := []resource.TestStep{
+		{
+			Config:      provider(`host = "` + env.KMSURL + `"` + "\n token = \"t\"\n client_id = \"x\"\n client_secret = \"y\""),
+			PlanOnly:    true,
+			ExpectError: wrapTolerant(`(?s)These attributes cannot be configured together: \[token,client_id\]`),
+		},
+		{
+			Config:      provider(`host = "` + env.KMSURL + `"` + "\n token = \"t\"\n max_retries = 11"),
+			PlanOnly:    true,
+			ExpectError: wrapTolerant(`(?s)Attribute max_retries value must be between 0 and 10`),
+		},
+		{
+			Config:      provider(`host = "` + env.KMSURL + `"` + "\n token = \"t\"\n request_timeout = \"soon\""),
+			PlanOnly:    true,
+			ExpectError: wrapTolerant(`(?s)request_timeout: "soon" is not a duration`),
+		},
+		{
+			Config:      provider(`host = "kms.example.com"` + "\n token = \"t\""),
+			PlanOnly:    true,
+			ExpectError: wrapTolerant(`(?s)Invalid Hanzo KMS host.*must start with https://`),
+		},
+		{
+			Config:      provider(`host = "` + env.KMSURL + `"` + "\n client_id = \"x\""),
+			PlanOnly:    true,
+			ExpectError: wrapTolerant(`(?s)Missing Hanzo KMS credentials.*client_secret \(or HANZO_KMS_CLIENT_SECRET\)`),
+		},
+	}
+	for _, bad := range []struct{ id, want string }{
+		{"not-an-id", `expected a rotation ID \(UUID\) or <project_id>:<environment>:<secret_path>:<name>`},
+		{acctest.ProjectID + ":dev:app:billing-auth0", `secret_path "app" must be a folder path`},
+		{acctest.ProjectID + ":DEV:/:billing-auth0", `environment "DEV" must be an environment slug`},
+		{acctest.ProjectID + ":dev:/:Billing", `name "Billing" must be a slug`},
+		{":dev:/:billing-auth0", `the project_id part is empty`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:        rotationHCL(env, basicBody),
+			ResourceName:  rotationAddr,
+			ImportState:   true,
+			ImportStateId: bad.id,
+			ExpectError:   wrapTolerant(`(?s)Invalid import ID.*` + bad.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+	})
+	for route, n := range env.KMS.Requests() {
+		if strings.Contains(route, "secret-rotations") {
+			t.Errorf("invalid provider configurations or import IDs reached the KMS: %d %s", n, route)
+		}
+	}
+}
+
+// What only the server knows: each apply fails with the server's reason and
+// leaves nothing half-created.
+func TestAccServerSideRefusalsLeaveNothingBehind(t *testing.T) {
+	env := acctest.Start(t)
+	env.KMS.PutSecret(acctest.ProjectID, "dev", "/app/auth0", "AUTH0_CLIENT_SECRET", "an ordinary secret")
+	cases := []struct {
+		name, from, to, want string
+	}{
+		{"unknown environment", `environment       = "dev"`, `environment       = "staging"`,
+			`HTTP 404 NotFound: Environment with slug "staging" in project with ID`},
+		{"missing folder", `environment       = "dev"`, `environment       = "dev"
+  secret_path       = "/no/such/folder"`, `HTTP 400 BadRequest: Could not find folder with path "/no/such/folder" in environment "dev"`},
+		{"mapped secret exists", `environment       = "dev"`, `environment       = "dev"
+  secret_path       = "/app/auth0"`, `HTTP 400 BadRequest: The following secrets already exist at the path "/app/auth0": AUTH0_CLIENT_SECRET`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      rotationHCL(env, strings.Replace(basicBody, c.from, c.to, 1)),
+			ExpectError: wrapTolerant(`(?s)Could not create the Auth0 client secret rotation.*` + c.want),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config: env.ProviderBlock() + `
+resource "hanzokms_auth0_client_secret_rotation" "test" {
+  project_id    = "` + acctest.ProjectID + `"
+  connection_id = "00000000-0000-4000-8000-000000000000"
+` + basicBody + `}`,
+		ExpectError: wrapTolerant(`(?s)HTTP 404 NotFound: Could not find App Connection with ID "00000000-0000-4000-8000-000000000000"`),
+	}, resource.TestStep{Config: env.ProviderBlock()})
+	before := env.Tenant.Secret(acctest.AppClientID)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+	})
+	if ids := env.KMS.RotationIDs(); len(ids) != 0 {
+		t.Errorf("refused creates left rotations: %v", ids)
+	}
+	if env.Tenant.Secret(acctest.AppClientID) != before {
+		t.Errorf("a refused create rotated the Auth0 secret anyway")
+	}
+	if v, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/app/auth0", "AUTH0_CLIENT_SECRET"); v != "an ordinary secret" {
+		t.Errorf("a refused create overwrote an existing secret")
+	}
+}
