@@ -196,7 +196,9 @@ func TestAccFaults_rateLimitedEverywhereGivesAClearError(t *testing.T) {
 	env := acctest.Start(t)
 	faultTest(t, env,
 		resource.TestStep{
-			PreConfig:   func() { env.KMS.InjectFault(localkms.Fault{Route: routeCreate, Status: 429, RetryAfter: "0", Times: 10}) },
+			PreConfig: func() {
+				env.KMS.InjectFault(localkms.Fault{Route: routeCreate, Status: 429, RetryAfter: "0", Times: 10})
+			},
 			Config:      rotationHCL(env, basicBody),
 			ExpectError: wrapTolerant(`(?s)Could not create the Auth0 client secret rotation.*HTTP 429 RateLimitExceeded`),
 		},
