@@ -274,6 +274,9 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return // nothing changes: the common case of every plan, kept cheap
+	}
 	var plan auth0RotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -5,7 +5,7 @@
 //
 //   - terraform_data: the CLI's built-in resource (no plugin at all);
 //   - nop_thing:      a do-nothing resource of a minimal provider on the same
-//                     framework version (the floor of any plugin provider);
+//     framework version (the floor of any plugin provider);
 //   - hanzokms:       N rotations against the local KMS and Auth0.
 //
 // It prints wall time per phase, the ratio to each baseline, the KMS requests
@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
@@ -35,6 +36,8 @@ type result struct {
 	requests   map[string]int
 	logins     int
 	peakRSSKiB int
+	pluginCPU  float64 // CPU seconds of all provider processes of the phase
+	serverCPU  float64 // CPU seconds of this process (the local KMS and Auth0) during the phase
 }
 
 var phases = []string{"apply", "plan", "refresh", "destroy"}
@@ -192,11 +195,12 @@ func runSubject(cli, cliConfig, work, subject string, n int) (map[string]result,
 		if stack != nil {
 			stack.KMS.ResetCounters()
 		}
-		start := time.Now()
+		start, cpuBefore := time.Now(), selfCPU()
 		if err := tf(cli, dir, env, 0, args[phase]...); err != nil {
 			return nil, fmt.Errorf("%s: %w", phase, err)
 		}
-		r := result{wall: time.Since(start), peakRSSKiB: peakRSS(rssFile)}
+		r := result{wall: time.Since(start), serverCPU: selfCPU() - cpuBefore}
+		r.peakRSSKiB, r.pluginCPU = pluginUsage(rssFile)
 		if stack != nil {
 			r.requests = stack.KMS.Requests()
 			r.logins = r.requests["POST /api/v1/auth/universal-auth/login"]
@@ -225,36 +229,50 @@ func tf(cli, dir string, env []string, _ int, args ...string) error {
 	return nil
 }
 
-func peakRSS(file string) int {
+// pluginUsage reads rsswrap's lines: the peak RSS of any provider process,
+// and the CPU seconds of all of them.
+func pluginUsage(file string) (peakKiB int, cpu float64) {
 	f, err := os.Open(file)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	defer f.Close()
-	peak := 0
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		fields := strings.Fields(s.Text())
-		if len(fields) == 2 {
-			if v, err := strconv.Atoi(fields[1]); err == nil && v > peak {
-				peak = v
-			}
+		if len(fields) != 3 {
+			continue
+		}
+		if v, err := strconv.Atoi(fields[1]); err == nil && v > peakKiB {
+			peakKiB = v
+		}
+		if c, err := strconv.ParseFloat(fields[2], 64); err == nil {
+			cpu += c
 		}
 	}
-	return peak
+	return peakKiB, cpu
+}
+
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
 func printTable(ns []int, all map[int]map[string]map[string]result) {
 	fmt.Println()
-	fmt.Println("| N | phase | terraform_data | nop provider | hanzokms | × terraform_data | × nop | KMS requests / resource | logins | peak RSS nop / hanzokms |")
-	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---|---:|---:|")
+	fmt.Println("| N | phase | terraform_data | nop provider | hanzokms | × terraform_data | × nop | KMS requests / resource | logins | peak RSS nop / hanzokms | provider CPU nop / hanzokms | local KMS+Auth0 CPU |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
 	for _, n := range ns {
 		for _, phase := range phases {
 			td, nop, h := all[n]["terraform_data"][phase], all[n]["nop"][phase], all[n]["hanzokms"][phase]
-			fmt.Printf("| %d | %s | %.2fs | %.2fs | %.2fs | %.2f | %.2f | %s | %d | %s / %s |\n",
+			fmt.Printf("| %d | %s | %.2fs | %.2fs | %.2fs | %.2f | %.2f | %s | %d | %s / %s | %.2fs / %.2fs | %.2fs |\n",
 				n, phase, td.wall.Seconds(), nop.wall.Seconds(), h.wall.Seconds(),
 				h.wall.Seconds()/td.wall.Seconds(), h.wall.Seconds()/nop.wall.Seconds(),
-				perResource(h.requests, n), h.logins, mib(nop.peakRSSKiB), mib(h.peakRSSKiB))
+				perResource(h.requests, n), h.logins, mib(nop.peakRSSKiB), mib(h.peakRSSKiB),
+				nop.pluginCPU, h.pluginCPU, h.serverCPU)
 		}
 	}
 }

@@ -1,7 +1,7 @@
 // Command rsswrap measures a provider's peak memory for `make bench`: the CLI
 // starts it in the provider's place; it runs <its own path>.real with the same
 // arguments, standard streams and environment, and when that exits appends
-// "<name> <max RSS in KiB>" to $HANZOKMS_BENCH_RSS_FILE.
+// "<name> <max RSS in KiB> <CPU seconds>" to $HANZOKMS_BENCH_RSS_FILE.
 package main
 
 import (
@@ -36,7 +36,8 @@ func main() {
 	if out := os.Getenv("HANZOKMS_BENCH_RSS_FILE"); out != "" {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			if f, err := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
-				fmt.Fprintf(f, "%s %d\n", filepath.Base(self), ru.Maxrss)
+				cpu := float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+				fmt.Fprintf(f, "%s %d %.3f\n", filepath.Base(self), ru.Maxrss, cpu)
 				f.Close()
 			}
 		}
