@@ -88,7 +88,7 @@ type fakeKMS struct {
 }
 
 type recorded struct {
-	method, path, query, body, auth string
+	method, path, query, body, auth, userAgent string
 }
 
 func newFakeKMS(t *testing.T) (*fakeKMS, *httptest.Server) {
@@ -101,7 +101,7 @@ func newFakeKMS(t *testing.T) (*fakeKMS, *httptest.Server) {
 func (f *fakeKMS) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
-	f.seen = append(f.seen, recorded{r.Method, r.URL.Path, r.URL.RawQuery, string(body), r.Header.Get("Authorization")})
+	f.seen = append(f.seen, recorded{r.Method, r.URL.Path, r.URL.RawQuery, string(body), r.Header.Get("Authorization"), r.Header.Get("User-Agent")})
 	f.mu.Unlock()
 	if f.handler != nil && f.handler(w, r, body) {
 		return
@@ -267,6 +267,9 @@ func TestEveryRotationRouteSendsTheContractsRequest(t *testing.T) {
 			}
 			if got.auth != "Bearer token-1" {
 				t.Errorf("Authorization = %q", got.auth)
+			}
+			if got.userAgent != "terraform-provider-hanzokms/test" {
+				t.Errorf("User-Agent = %q", got.userAgent)
 			}
 		})
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 )
 
 const rotationAddr = "hanzokms_auth0_client_secret_rotation.test"
@@ -534,4 +536,32 @@ func TestAccAuth0ClientSecretRotation_auth0RefusesCreate(t *testing.T) {
 	if _, ok := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_ID"); ok {
 		t.Errorf("a refused create wrote a mapped secret")
 	}
+}
+
+func TestAccAuth0ClientSecretRotation_switchApplication(t *testing.T) {
+	env := acctest.Start(t)
+	env.Tenant.AddApplication(localauth0.Application{ClientID: "app-client-2", Name: "Payments API client", Audiences: []string{localstack.AppAudience}})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rotationHCL(env, basicBody)},
+			{
+				// Another application: updated in place, and its first
+				// secret is issued into the mapped secrets.
+				Config: rotationHCL(env, strings.Replace(basicBody, `client_id = "app-client-1"`, `client_id = "app-client-2"`, 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(rotationAddr, tfjsonpath.New("active_index")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("parameters").AtMapKey("client_id"), knownvalue.StringExact("app-client-2")),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(1)),
+				},
+				Check: checkMappedSecretsWorkFor(env, "app-client-2", "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+			},
+		},
+	})
 }

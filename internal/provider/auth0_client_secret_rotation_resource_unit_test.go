@@ -259,3 +259,54 @@ func TestTraceLogOfALifecycleHoldsNoSecret(t *testing.T) {
 		t.Errorf("an access token appears in the TRACE log")
 	}
 }
+
+func TestModifyPlanWarnsAboutSinglePhaseAutoRotationOnlyWhenItStarts(t *testing.T) {
+	ctx := context.Background()
+	env := acctest.Start(t)
+	r, s := configuredRotationResource(ctx, t, env)
+	modify := func(plan tfsdk.Plan, state tfsdk.State) fwresource.ModifyPlanResponse {
+		resp := fwresource.ModifyPlanResponse{Plan: plan}
+		r.(fwresource.ResourceWithModifyPlan).ModifyPlan(ctx, fwresource.ModifyPlanRequest{Plan: plan, State: state, Config: tfsdk.Config{Schema: s, Raw: plan.Raw}}, &resp)
+		return resp
+	}
+	null := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
+
+	manual := createPlan(ctx, t, s, env) // auto_rotation_enabled = false
+	if resp := modify(manual, null); len(resp.Diagnostics) != 0 {
+		t.Errorf("create without auto-rotation: %v", resp.Diagnostics)
+	}
+	auto := createPlan(ctx, t, s, env)
+	auto.SetAttribute(ctx, path.Root("auto_rotation_enabled"), true)
+	resp := modify(auto, null)
+	if len(resp.Diagnostics.Warnings()) != 1 || !strings.Contains(resp.Diagnostics.Warnings()[0].Detail(), "single-phase") {
+		t.Fatalf("create with auto-rotation: %v", resp.Diagnostics)
+	}
+	if resp.Diagnostics.Warnings()[0].Detail() != strings.ReplaceAll(resp.Diagnostics.Warnings()[0].Detail(), "`", "") {
+		t.Errorf("the warning carries markdown backticks into the CLI")
+	}
+
+	// Once it exists, an unchanged plan says nothing; switching auto-rotation on warns again.
+	var cresp fwresource.CreateResponse
+	cresp.State = null
+	r.Create(ctx, fwresource.CreateRequest{Plan: manual}, &cresp)
+	if cresp.Diagnostics.HasError() {
+		t.Fatal(cresp.Diagnostics)
+	}
+	same := tfsdk.Plan{Schema: s, Raw: cresp.State.Raw.Copy()}
+	if resp := modify(same, cresp.State); len(resp.Diagnostics) != 0 || !resp.Plan.Raw.Equal(cresp.State.Raw) {
+		t.Errorf("an unchanged plan: %v", resp.Diagnostics)
+	}
+	on := tfsdk.Plan{Schema: s, Raw: cresp.State.Raw.Copy()}
+	on.SetAttribute(ctx, path.Root("auto_rotation_enabled"), true)
+	resp = modify(on, cresp.State)
+	if len(resp.Diagnostics.Warnings()) != 1 {
+		t.Errorf("switching auto-rotation on: %v", resp.Diagnostics)
+	}
+	var next types.String
+	resp.Plan.GetAttribute(ctx, path.Root("next_rotation_at"), &next)
+	var active types.Int64
+	resp.Plan.GetAttribute(ctx, path.Root("active_index"), &active)
+	if !next.IsUnknown() || active.IsUnknown() {
+		t.Errorf("a schedule change: next_rotation_at unknown = %v (want true), active_index unknown = %v (want false)", next.IsUnknown(), active.IsUnknown())
+	}
+}
