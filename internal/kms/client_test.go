@@ -583,3 +583,25 @@ func TestParseRetryAfter(t *testing.T) {
 		t.Errorf("Retry-After not capped at RetryWaitMax: %v", got)
 	}
 }
+
+func TestRotationInProgressIsAskedAgain(t *testing.T) {
+	f, srv := newFakeKMS(t)
+	var rotates atomic.Int32
+	f.handler = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if strings.HasSuffix(r.URL.Path, "/rotate-secrets") && rotates.Add(1) <= 2 {
+			writeErr(w, 400, "BadRequest", `"A rotation is already in progress. Please try again shortly."`)
+			return true
+		}
+		return false
+	}
+	saved := rotationInProgressWaits
+	rotationInProgressWaits = []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}
+	defer func() { rotationInProgressWaits = saved }()
+	c, _ := newTestClient(t, srv)
+	if _, err := c.RotateAuth0ClientSecret(context.Background(), "r1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := rotates.Load(); n != 3 {
+		t.Errorf("%d rotate requests, want 3", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 const auth0RotationsPath = "/api/v2/secret-rotations/auth0-client-secret"
@@ -268,7 +269,30 @@ func (c *Client) DeleteAuth0ClientSecretRotation(ctx context.Context, id string,
 		"deleteSecrets":              {strconv.FormatBool(opts.DeleteSecrets)},
 		"revokeGeneratedCredentials": {strconv.FormatBool(opts.RevokeGeneratedCredentials)},
 	}
-	return c.do(ctx, request{method: "DELETE", path: rotationPath(id), query: query, idempotent: true}, nil)
+	return whileRotationInProgress(ctx, func() error {
+		return c.do(ctx, request{method: "DELETE", path: rotationPath(id), query: query, idempotent: true}, nil)
+	})
+}
+
+// rotationInProgressWaits are the pauses before asking again while the KMS
+// answers that a rotation of the same configuration is running (a scheduled
+// one, say): the server refused before acting, so asking again is safe.
+var rotationInProgressWaits = []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second}
+
+func whileRotationInProgress(ctx context.Context, call func() error) error {
+	err := call()
+	for _, wait := range rotationInProgressWaits {
+		if !IsRotationInProgress(err) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+		err = call()
+	}
+	return err
 }
 
 // RotateAuth0ClientSecret rotates now. previousLastRotatedAt is the rotation's
@@ -278,7 +302,7 @@ func (c *Client) DeleteAuth0ClientSecretRotation(ctx context.Context, id string,
 func (c *Client) RotateAuth0ClientSecret(ctx context.Context, id, previousLastRotatedAt string) (*Auth0ClientSecretRotation, error) {
 	var out rotationEnvelope
 	path := rotationPath(id) + "/rotate-secrets"
-	err := c.do(ctx, request{method: "POST", path: path}, &out)
+	err := whileRotationInProgress(ctx, func() error { return c.do(ctx, request{method: "POST", path: path}, &out) })
 	if err == nil {
 		return out.rotation("POST", path)
 	}
