@@ -33,10 +33,10 @@ func main() {
 	}
 }
 
-// quietSDKLogsUnlessAsked turns the SDK's own log lines off when no log
+// quietSDKLogsUnlessAsked turns the plugin's log lines off when no log
 // variable asks for them. terraform-plugin-go logs every framework step at
-// TRACE unless TF_LOG_SDK says otherwise, formatting JSON for each plan
-// modifier and validator of each attribute, and the CLI then throws all of it
+// TRACE unless TF_LOG_SDK says otherwise (formatting JSON for each plan
+// modifier and validator of each attribute), and the CLI throws all of it
 // away when TF_LOG is unset. With any TF_LOG* variable set (TF_LOG=TRACE for a
 // bug report), nothing changes. Measured by `make bench`.
 func quietSDKLogsUnlessAsked() {
@@ -48,4 +48,5 @@ func quietSDKLogsUnlessAsked() {
 		}
 	}
 	_ = os.Setenv("TF_LOG_SDK", "OFF")
+	_ = os.Setenv("TF_LOG_PROVIDER_HANZOKMS", "OFF")
 }

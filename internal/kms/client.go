@@ -245,7 +245,7 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 
 	fields := map[string]any{"method": req.method, "path": req.path}
 	if payload != nil {
-		c.logger.Trace(ctx, "hanzokms: request body", map[string]any{"method": req.method, "path": req.path, "body": redactJSON(payload)})
+		c.logger.Trace(ctx, "hanzokms: request body", map[string]any{"method": req.method, "path": req.path, "body": redactedBody(payload)})
 	}
 	start := time.Now()
 	resp, err := c.http.Do(hreq)
@@ -269,7 +269,7 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	}
 	c.logger.Debug(ctx, "hanzokms: request", fields)
 	if len(body) > 0 {
-		c.logger.Trace(ctx, "hanzokms: response body", map[string]any{"method": req.method, "path": req.path, "body": redactJSON(body)})
+		c.logger.Trace(ctx, "hanzokms: response body", map[string]any{"method": req.method, "path": req.path, "body": redactedBody(body)})
 	}
 	if err != nil {
 		if !req.idempotent {
@@ -391,6 +391,15 @@ var secretKeys = map[string]bool{
 	"token": true, "secretvalue": true, "password": true, "generatedcredentials": true,
 }
 
+// redactedBody is a body to log: it is redacted only when a logger actually
+// writes it, so a request costs nothing extra when TRACE is off.
+type redactedBody []byte
+
+func (b redactedBody) String() string { return redactJSON(b) }
+
+// MarshalJSON renders the redacted body as a JSON string, for JSON loggers.
+func (b redactedBody) MarshalJSON() ([]byte, error) { return json.Marshal(redactJSON(b)) }
+
 // redactJSON returns body with the value of every secret key replaced, at
 // any depth. A body that is not JSON is not logged at all.
 func redactJSON(body []byte) string {
@@ -411,11 +420,14 @@ func redactValue(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, inner := range t {
-			if secretKeys[strings.ToLower(k)] {
+			switch {
+			case k == "secretsMapping":
+				// The names of the mapped secrets, not secrets: kept for debugging.
+			case secretKeys[strings.ToLower(k)]:
 				t[k] = "<redacted>"
-				continue
+			default:
+				t[k] = redactValue(inner)
 			}
-			t[k] = redactValue(inner)
 		}
 	case []any:
 		for i := range t {

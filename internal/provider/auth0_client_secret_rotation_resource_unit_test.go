@@ -255,6 +255,10 @@ func TestTraceLogOfALifecycleHoldsNoSecret(t *testing.T) {
 			t.Errorf("a secret appears in the TRACE log")
 		}
 	}
+	// Bodies are logged, redacted (hclog escapes < and > in JSON).
+	if !strings.Contains(out, `\u003credacted\u003e`) || !strings.Contains(out, `\"secretsMapping\":{\"clientId\":\"AUTH0_CLIENT_ID\",\"clientSecret\":\"AUTH0_CLIENT_SECRET\"}`) {
+		t.Errorf("the TRACE log does not hold the redacted bodies, or redacts the mapped secret names")
+	}
 	if tok := regexp.MustCompile(`kms\.[A-Za-z0-9_-]{20,}`).FindString(out); tok != "" {
 		t.Errorf("an access token appears in the TRACE log")
 	}
