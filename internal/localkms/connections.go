@@ -2,7 +2,9 @@ package localkms
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -142,9 +144,13 @@ func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 	var body connectionBody
-	if !decodeBody(w, r, &body) {
+	raw, _ := io.ReadAll(r.Body)
+	var present map[string]json.RawMessage
+	if json.Unmarshal(raw, &body) != nil || json.Unmarshal(raw, &present) != nil {
+		validationError(w, []issue{{Code: "invalid_type", Path: []any{}, Message: "Expected a JSON object body"}})
 		return
 	}
+	_, hasDescription := present["description"] // a JSON null clears it
 	if issues := body.validate(false); len(issues) > 0 {
 		validationError(w, issues)
 		return
@@ -170,7 +176,7 @@ func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 	if body.Name != nil {
 		c.Name = *body.Name
 	}
-	if body.Description != nil {
+	if hasDescription {
 		c.Description = body.Description
 	}
 	if creds != nil {

@@ -179,8 +179,10 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				},
 			},
 			"rotation_trigger": schema.DynamicAttribute{
-				MarkdownDescription: "Any value (a string, a number, a map, ...). Changing it rotates the secret now, in place, " +
-					"like `keepers` of the random provider. Setting it on create does not rotate twice: create already issues the first secret.",
+				MarkdownDescription: "Any value (a string, a number, a map, ...). Changing it to a new value rotates the secret now, " +
+					"in place, like `keepers` of the random provider. Setting it on create does not rotate twice (create already " +
+					"issues the first secret); removing it does not rotate; the first value given after an import is adopted " +
+					"without rotating.",
 				Optional: true,
 			},
 			"delete_secrets_on_destroy": schema.BoolAttribute{
@@ -296,7 +298,9 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 
-	rotates := !plan.RotationTrigger.Equal(state.RotationTrigger) || !plan.Parameters.Equal(state.Parameters)
+	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
+	resp.Diagnostics.Append(diags...)
+	rotates := triggered || !plan.Parameters.Equal(state.Parameters)
 	scheduleChanges := !plan.AutoRotationEnabled.Equal(state.AutoRotationEnabled) ||
 		!plan.RotationInterval.Equal(state.RotationInterval) || !plan.RotateAtUTC.Equal(state.RotateAtUTC)
 	apiChanges := rotates || scheduleChanges || !plan.Name.Equal(state.Name) ||
@@ -409,7 +413,9 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 		}
 		latest = updated
 	}
-	if !plan.RotationTrigger.Equal(state.RotationTrigger) {
+	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if triggered {
 		previous := state.LastRotatedAt.ValueString()
 		if latest != nil {
 			previous = latest.LastRotatedAt
@@ -428,6 +434,10 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 			return
 		}
 		latest = rotated
+	}
+	// The first update after an import has adopted the trigger: forget the import.
+	if imported, _ := req.Private.GetKey(ctx, privateKeyImported); imported != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, nil)...)
 	}
 
 	next := plan
@@ -474,6 +484,39 @@ func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req
 		id.RotationID = found.ID
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.RotationID)...)
+	if resp.Private != nil { // always set by the framework; nil only when called directly
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, []byte(`true`))...)
+	}
+}
+
+// privateKeyImported marks a rotation imported and not updated since: its
+// rotation_trigger is null only because the KMS does not know triggers, so
+// the first one the configuration gives is adopted without rotating.
+const privateKeyImported = "imported"
+
+// privateState is what both ModifyPlanRequest.Private and
+// UpdateRequest.Private offer.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// triggerRotates reports whether the plan's rotation_trigger asks for a
+// rotation: a new value that differs from the last one. Removing the trigger
+// does not rotate, nor does the first trigger after an import.
+func triggerRotates(ctx context.Context, plan, state auth0RotationModel, private privateState) (bool, diag.Diagnostics) {
+	if plan.RotationTrigger.IsNull() || plan.RotationTrigger.Equal(state.RotationTrigger) {
+		return false, nil
+	}
+	if state.RotationTrigger.IsNull() && private != nil {
+		imported, diags := private.GetKey(ctx, privateKeyImported)
+		if diags.HasError() {
+			return false, diags
+		}
+		if string(imported) == "true" {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // updateRequest holds every field that differs between plan and state, each

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 )
@@ -561,6 +563,72 @@ func TestAccAuth0ClientSecretRotation_switchApplication(t *testing.T) {
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(1)),
 				},
 				Check: checkMappedSecretsWorkFor(env, "app-client-2", "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+			},
+		},
+	})
+}
+
+// An imported rotation has no trigger in state (the KMS knows none): the first
+// trigger the configuration gives is adopted without rotating; the next
+// change rotates.
+func TestAccAuth0ClientSecretRotation_importThenTriggerDoesNotRotate(t *testing.T) {
+	env := acctest.Start(t)
+	withTrigger := func(v string) string { return rotationHCL(env, basicBody+"\n  rotation_trigger = \""+v+"\"\n") }
+	var secretAtImport string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					_, err := env.Client.CreateAuth0ClientSecretRotation(context.Background(), kms.CreateAuth0ClientSecretRotationRequest{
+						Name: "billing-auth0", ProjectID: acctest.ProjectID, ConnectionID: env.ConnectionID, Environment: "dev",
+						SecretPath: "/", IsAutoRotationEnabled: true, RotationInterval: 30,
+						Parameters:     kms.Auth0RotationParameters{ClientID: acctest.AppClientID},
+						SecretsMapping: kms.Auth0SecretsMapping{ClientID: "AUTH0_CLIENT_ID", ClientSecret: "AUTH0_CLIENT_SECRET"},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					secretAtImport = env.Tenant.Secret(acctest.AppClientID)
+				},
+				Config:             withTrigger("first"),
+				ResourceName:       rotationAddr,
+				ImportState:        true,
+				ImportStateId:      acctest.ProjectID + ":dev:/:billing-auth0",
+				ImportStatePersist: true,
+			},
+			{
+				Config: withTrigger("first"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(0)),
+					},
+				},
+				Check: func(*terraform.State) error {
+					if n := env.KMS.RequestCount(routeRotate); n != 0 || env.Tenant.Secret(acctest.AppClientID) != secretAtImport {
+						return fmt.Errorf("adopting the trigger after an import rotated the secret (%d rotate calls)", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: withTrigger("second"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(1)),
+				},
+				Check: checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+			},
+			{
+				// Removing the trigger does not rotate.
+				Config: rotationHCL(env, basicBody),
+				Check: func(*terraform.State) error {
+					if n := env.KMS.RequestCount(routeRotate); n != 1 {
+						return fmt.Errorf("%d rotate calls, want 1", n)
+					}
+					return nil
+				},
 			},
 		},
 	})

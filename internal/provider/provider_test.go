@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"context"
+	"encoding/pem"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -90,5 +92,49 @@ func TestProviderConfigurationErrorsSayWhatToSet(t *testing.T) {
 	}
 	if n := env.KMS.RequestCount("POST /api/v1/auth/universal-auth/login"); n != 1 {
 		t.Errorf("%d login attempts, want 1 (the refused one, not retried)", n)
+	}
+}
+
+func TestProviderTrustsAPrivateCAOnlyWhenGivenIt(t *testing.T) {
+	env := acctest.Start(t)
+	tlsKMS := httptest.NewTLSServer(env.KMS.Handler())
+	t.Cleanup(tlsKMS.Close)
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsKMS.Certificate().Raw}))
+	clearProviderEnv(t)
+	values := map[string]attr.Value{
+		"host": types.StringValue(tlsKMS.URL), "client_id": types.StringValue(acctest.IdentityClientID),
+		"client_secret": types.StringValue(env.IdentityClientSecret), "max_retries": types.Int64Value(0),
+	}
+	resp := configure(t, values)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "certificate") {
+		t.Fatalf("a private chain was trusted without ca_certificate: %v", resp.Diagnostics)
+	}
+	values["ca_certificate"] = types.StringValue(caPEM)
+	if resp := configure(t, values); resp.Diagnostics.HasError() {
+		t.Fatalf("with ca_certificate: %v", resp.Diagnostics)
+	}
+	t.Setenv(provider.EnvCACertificate, "not a certificate")
+	delete(values, "ca_certificate")
+	resp = configure(t, values)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "no PEM-encoded certificate") {
+		t.Errorf("a bad HANZO_KMS_CA_CERTIFICATE: %v", resp.Diagnostics)
+	}
+}
+
+func TestProviderUsesAPreIssuedTokenWithoutLoggingIn(t *testing.T) {
+	env := acctest.Start(t)
+	login, err := env.Client.UniversalAuthLogin(context.Background(), acctest.IdentityClientID, env.IdentityClientSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.KMS.ResetCounters()
+	clearProviderEnv(t)
+	t.Setenv(provider.EnvToken, login.AccessToken)
+	resp := configure(t, map[string]attr.Value{"host": types.StringValue(env.KMSURL)})
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if n := env.KMS.TotalRequests(); n != 0 {
+		t.Errorf("configure with a token sent %d requests:\n%s", n, env.KMS.CountsString())
 	}
 }
