@@ -2,9 +2,7 @@ package localkms
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -144,10 +142,8 @@ func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 	var body connectionBody
-	raw, _ := io.ReadAll(r.Body)
-	var present map[string]json.RawMessage
-	if json.Unmarshal(raw, &body) != nil || json.Unmarshal(raw, &present) != nil {
-		validationError(w, []issue{{Code: "invalid_type", Path: []any{}, Message: "Expected a JSON object body"}})
+	present, ok := decodePatch(w, r, &body)
+	if !ok {
 		return
 	}
 	_, hasDescription := present["description"] // a JSON null clears it

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -217,6 +218,17 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// decodePatch reads a PATCH body into v and also says which fields it holds,
+// so that a field sent as null (clear it) differs from one left out (keep it).
+func decodePatch(w http.ResponseWriter, r *http.Request, v any) (present map[string]json.RawMessage, ok bool) {
+	raw, _ := io.ReadAll(r.Body)
+	if json.Unmarshal(raw, v) != nil || json.Unmarshal(raw, &present) != nil {
+		validationError(w, []issue{{Code: "invalid_type", Path: []any{}, Message: "Expected a JSON object body"}})
+		return nil, false
+	}
+	return present, true
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,9 +1,7 @@
 package localkms
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -384,10 +382,8 @@ func (s *Server) listRotations(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 	var body rotationBody
-	raw, _ := io.ReadAll(r.Body)
-	var present map[string]json.RawMessage
-	if json.Unmarshal(raw, &body) != nil || json.Unmarshal(raw, &present) != nil {
-		validationError(w, []issue{{Code: "invalid_type", Path: []any{}, Message: "Expected a JSON object body"}})
+	present, ok := decodePatch(w, r, &body)
+	if !ok {
 		return
 	}
 	_, hasDescription := present["description"] // a JSON null clears it
