@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -264,8 +265,10 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	fields["status"] = resp.StatusCode
-	if reqID := reqIDOf(body); reqID != "" {
-		fields["req_id"] = reqID
+	var apiErr *APIError
+	if resp.StatusCode >= 300 {
+		apiErr = decodeAPIError(req.method, req.path, resp.StatusCode, body)
+		fields["req_id"] = apiErr.ReqID
 	}
 	c.logger.Debug(ctx, "hanzokms: request", fields)
 	if len(body) > 0 {
@@ -278,8 +281,7 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 		return fmt.Errorf("%s %s: reading response: %w", req.method, req.path, cleanTransportError(err))
 	}
 
-	if resp.StatusCode >= 300 {
-		apiErr := decodeAPIError(req.method, req.path, resp.StatusCode, body)
+	if apiErr != nil {
 		if !req.idempotent && isGatewayStatus(resp.StatusCode) {
 			return &AmbiguousError{Method: req.method, Path: req.path, Err: apiErr}
 		}
@@ -351,8 +353,7 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if value == "" {
 		return 0, false
 	}
-	var seconds int64
-	if _, err := fmt.Sscanf(value, "%d", &seconds); err == nil && fmt.Sprint(seconds) == value {
+	if seconds, err := strconv.ParseInt(value, 10, 64); err == nil {
 		if seconds < 0 {
 			return 0, false
 		}
@@ -373,16 +374,6 @@ func cleanTransportError(err error) error {
 		return urlErr.Err
 	}
 	return err
-}
-
-func reqIDOf(body []byte) string {
-	var probe struct {
-		ReqID string `json:"reqId"`
-	}
-	if json.Unmarshal(body, &probe) != nil {
-		return ""
-	}
-	return probe.ReqID
 }
 
 // secretKeys are the JSON keys whose values never reach a log.
