@@ -3,8 +3,12 @@
 //
 //	go run ./internal/cmd/localkms -addr 127.0.0.1:8080 -bootstrap bootstrap.json -with-auth0
 //
-// The bootstrap file seeds identities and projects (see localkms.Bootstrap);
-// -state-file keeps everything across restarts.
+// The world is seeded from -identity and -project flags, or from a bootstrap
+// file (see localkms.Bootstrap); -state-file keeps everything across restarts:
+//
+//	go run ./internal/cmd/localkms -with-auth0 \
+//	  -identity my-client-id:my-client-secret -project my-project:dev,prod \
+//	  -auth0-ca-out auth0-ca.pem -auth0-rotator-secret-out rotator.secret
 package main
 
 import (
@@ -17,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +41,9 @@ func main() {
 	auth0CAOut := flag.String("auth0-ca-out", "", "write the local tenant's certificate here")
 	rotatorSecretOut := flag.String("auth0-rotator-secret-out", "", "write the connection application's client secret here (it is never printed)")
 	quiet := flag.Bool("quiet", false, "do not log requests")
+	var identities, projects listFlag
+	flag.Var(&identities, "identity", "a machine identity as clientId:clientSecret (repeatable)")
+	flag.Var(&projects, "project", "a project as id:env1,env2 with the folder / in each environment (repeatable)")
 	flag.Parse()
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
@@ -48,6 +56,23 @@ func main() {
 		if boot, err = localkms.LoadBootstrap(*bootstrapFile); err != nil {
 			log.Fatal(err)
 		}
+	}
+	for _, id := range identities {
+		clientID, secret, ok := strings.Cut(id, ":")
+		if !ok {
+			log.Fatalf("-identity %q: want clientId:clientSecret", id)
+		}
+		boot.Identities = append(boot.Identities, localkms.BootstrapIdentity{ClientID: clientID, ClientSecret: secret})
+	}
+	for _, p := range projects {
+		id, envs, _ := strings.Cut(p, ":")
+		project := localkms.BootstrapProject{ID: id, Name: id}
+		for _, env := range strings.Split(envs, ",") {
+			if env != "" {
+				project.Environments = append(project.Environments, localkms.BootstrapEnvironment{Slug: env, Name: env})
+			}
+		}
+		boot.Projects = append(boot.Projects, project)
 	}
 
 	httpClient := &http.Client{Timeout: 30 * time.Second}
@@ -103,3 +128,9 @@ func main() {
 	<-ctx.Done()
 	_ = srv.Close()
 }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
