@@ -1,6 +1,6 @@
 module github.com/hanzoai/terraform-provider-hanzokms
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/auth0/go-auth0 v1.49.0
