@@ -53,8 +53,6 @@ type auth0ConnectionModel struct {
 	UpdatedAt             types.String `tfsdk:"updated_at"`
 }
 
-var connectionNamePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
 func (r *auth0ConnectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_app_connection_auth0"
 }
@@ -82,7 +80,7 @@ func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaReq
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 32),
-					stringvalidator.RegexMatches(connectionNamePattern, slugRule),
+					stringvalidator.RegexMatches(slugPattern, slugRule),
 				},
 			},
 			"description": schema.StringAttribute{
