@@ -19,6 +19,7 @@ import (
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 )
 
 const rotationAddr = "hanzokms_auth0_client_secret_rotation.test"
@@ -629,6 +630,30 @@ func TestAccAuth0ClientSecretRotation_importThenTriggerDoesNotRotate(t *testing.
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// A Terraform Cloud workspace: no provider block at all, the configuration
+// comes from HANZO_KMS_* environment variables.
+func TestAccAuth0ClientSecretRotation_providerFromEnvironmentOnly(t *testing.T) {
+	env := acctest.Start(t)
+	t.Setenv(provider.EnvHost, env.KMSURL)
+	t.Setenv(provider.EnvClientID, acctest.IdentityClientID)
+	t.Setenv(provider.EnvClientSecret, env.IdentityClientSecret)
+	t.Setenv(provider.EnvToken, "")
+	config := strings.TrimPrefix(rotationHCL(env, basicBody), env.ProviderBlock())
+	if strings.Contains(config, `provider "hanzokms"`) {
+		t.Fatal("the configuration still has a provider block")
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
 			},
 		},
 	})
