@@ -658,3 +658,35 @@ func TestAccAuth0ClientSecretRotation_providerFromEnvironmentOnly(t *testing.T) 
 		},
 	})
 }
+
+// Spellings the API normalises or fills in plan nothing on the second run:
+// an empty description, a partial rotate_at_utc, a trailing slash, a map trigger.
+func TestAccAuth0ClientSecretRotation_quietSecondPlan(t *testing.T) {
+	env := acctest.Start(t)
+	body := strings.Replace(basicBody, `environment       = "dev"`, `environment       = "dev"
+  secret_path       = "/app/auth0/"
+  description       = ""
+  rotate_at_utc     = { hours = 5 }
+  rotation_trigger  = { by = "ops", n = 1 }`, 1)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationHCL(env, body),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotate_at_utc"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"hours": knownvalue.Int64Exact(5), "minutes": knownvalue.Int64Exact(0),
+					})),
+				},
+			},
+			{
+				Config: rotationHCL(env, body),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
