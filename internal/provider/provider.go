@@ -278,6 +278,7 @@ func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource
 func (p *hanzoKMSProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAuth0ClientSecretRotationDataSource,
+		NewAuth0ClientSecretRotationsDataSource,
 	}
 }
 
