@@ -331,9 +331,8 @@ func (t *Tenant) readClient(w http.ResponseWriter, r *http.Request) {
 	if !t.authorize(w, r, ScopeReadClients) {
 		return
 	}
-	app, ok := t.apps[r.PathValue("id")]
-	if !ok {
-		mgmtError(w, 404, "Not Found", "The client does not exist", "inexistent_client")
+	app := t.client(w, r)
+	if app == nil {
 		return
 	}
 	writeJSON(w, 200, clientJSON(app, false))
@@ -355,9 +354,8 @@ func (t *Tenant) updateClient(w http.ResponseWriter, r *http.Request) {
 	if !t.authorize(w, r, need) {
 		return
 	}
-	app, ok := t.apps[r.PathValue("id")]
-	if !ok {
-		mgmtError(w, 404, "Not Found", "The client does not exist", "inexistent_client")
+	app := t.client(w, r)
+	if app == nil {
 		return
 	}
 	for k, v := range body {
@@ -390,9 +388,8 @@ func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) {
 	if !t.authorize(w, r, ScopeUpdateClientKeys) {
 		return
 	}
-	app, ok := t.apps[r.PathValue("id")]
-	if !ok {
-		mgmtError(w, 404, "Not Found", "The client does not exist", "inexistent_client")
+	app := t.client(w, r)
+	if app == nil {
 		return
 	}
 	if app.AuthMethod == "private_key_jwt" {
@@ -402,6 +399,17 @@ func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) {
 	app.Secret = randomSecret()
 	t.remember(app)
 	writeJSON(w, 200, clientJSON(app, true))
+}
+
+// client finds the application the path names, or answers Auth0's 404; the
+// caller holds t.mu.
+func (t *Tenant) client(w http.ResponseWriter, r *http.Request) *Application {
+	app, ok := t.apps[r.PathValue("id")]
+	if !ok {
+		mgmtError(w, 404, "Not Found", "The client does not exist", "inexistent_client")
+		return nil
+	}
+	return app
 }
 
 func clientJSON(app *Application, withSecret bool) map[string]any {

@@ -650,10 +650,7 @@ func (s *Server) generatedCredentials(w http.ResponseWriter, r *http.Request) {
 			creds = append(creds, c)
 		}
 	}
-	// Slot order is the array order; activeIndex points into it.
-	if rot.Slots[0].ClientID == "" && rot.ActiveIndex == 1 {
-		creds = []credential{{}, rot.Slots[1]}
-	}
+	// Slot 0 is filled at create, so activeIndex always points into creds.
 	writeJSON(w, 200, map[string]any{
 		"generatedCredentials": creds, "activeIndex": rot.ActiveIndex, "rotationId": rot.ID, "type": "auth0-client-secret",
 	})

@@ -10,6 +10,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -232,11 +234,11 @@ func showMapped(st *localstack.Stack) (string, error) {
 	return secret.SecretValue, nil
 }
 
+// mask shows a secret as a fingerprint: enough to see that it changed,
+// nothing of the secret itself.
 func mask(s string) string {
-	if len(s) < 8 {
-		return "****"
-	}
-	return s[:4] + strings.Repeat("*", 12)
+	sum := sha256.Sum256([]byte(s))
+	return "sha256:" + hex.EncodeToString(sum[:4])
 }
 
 func printTail(out, marker string) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,11 +46,11 @@ func TestAccQuickstartUnderTraceLeaksNoSecret(t *testing.T) {
 
 	secrets := map[string]string{"machine identity client secret": stack.IdentityClientSecret}
 	for i, s := range stack.KMS.IssuedTokens() {
-		secrets["access token "+string(rune('a'+i%26))] = s
+		secrets[fmt.Sprintf("access token %d", i)] = s
 	}
 	for _, app := range []string{localstack.AppClientID, localstack.ManagementClientID} {
 		for i, s := range stack.Tenant.SecretHistory(app) {
-			secrets[app+" secret #"+string(rune('0'+i))] = s
+			secrets[fmt.Sprintf("%s secret #%d", app, i)] = s
 		}
 	}
 	if len(secrets) < 5 {
