@@ -60,16 +60,20 @@ func (e *Env) ProviderBlock() string {
 	return e.ProviderBlockWith("max_retries = 2")
 }
 
-// ProviderBlockWith is a provider configuration for this Env with extra lines.
+// ProviderBlockWith is a provider configuration for this Env with extra
+// lines. It trusts the local Auth0 tenant's certificate (ca_certificate), as
+// the local KMS does, so that the provider's own calls to Auth0 (the app
+// connection's preflight) verify TLS exactly as they would in production.
 func (e *Env) ProviderBlockWith(extra string) string {
 	return fmt.Sprintf(`
 provider "hanzokms" {
-  host          = %q
-  client_id     = %q
-  client_secret = %q
+  host           = %q
+  client_id      = %q
+  client_secret  = %q
+  ca_certificate = %q
   %s
 }
-`, e.KMSURL, IdentityClientID, e.IdentityClientSecret, extra)
+`, e.KMSURL, IdentityClientID, e.IdentityClientSecret, string(e.Tenant.CACertPEM()), extra)
 }
 
 var setupOnce sync.Once

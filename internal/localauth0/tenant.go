@@ -36,9 +36,14 @@ type Application struct {
 	ClientID string
 	Name     string
 	Secret   string
-	// AuthMethod is "client_secret_post" (default) or "private_key_jwt"
-	// (which has no secret to rotate).
+	// AuthMethod is "client_secret_post" (default), "client_secret_basic",
+	// "private_key_jwt" (which has no secret to rotate) or "none" (a public
+	// application: SPA or native).
 	AuthMethod string
+	// AppType is Auth0's app_type: "non_interactive" (a Machine-to-Machine
+	// application, the default), "regular_web", "spa" or "native". A SPA or
+	// native application is public: it authenticates with no secret.
+	AppType string
 	// ManagementScopes is the client grant for the Management API; nil means
 	// the application has no grant for it.
 	ManagementScopes []string
@@ -59,6 +64,7 @@ type Tenant struct {
 	apps        map[string]*Application
 	tokens      map[string]issuedToken
 	unreachable bool
+	aliases     []string // other host:ports the tenant is known by
 	counts      map[string]int
 	history     map[string][]string // every secret each application ever had
 
@@ -117,11 +123,17 @@ func (t *Tenant) HTTPClient() *http.Client { return t.server.Client() }
 func (t *Tenant) AddApplication(app Application) Application {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if app.Secret == "" && app.AuthMethod != "private_key_jwt" {
-		app.Secret = randomSecret()
+	if app.AppType == "" {
+		app.AppType = "non_interactive"
 	}
 	if app.AuthMethod == "" {
 		app.AuthMethod = "client_secret_post"
+		if app.AppType == "spa" || app.AppType == "native" {
+			app.AuthMethod = "none"
+		}
+	}
+	if app.Secret == "" && hasSecret(app.AuthMethod) {
+		app.Secret = randomSecret()
 	}
 	stored := app
 	t.apps[app.ClientID] = &stored
@@ -187,6 +199,31 @@ func (t *Tenant) SetAuthMethod(clientID, method string) {
 	if app, ok := t.apps[clientID]; ok {
 		app.AuthMethod = method
 	}
+}
+
+// AddAlias makes the tenant answer to another domain (host:port) as well:
+// its Management API audience https://<alias>/api/v2/ is accepted too. A
+// caller that dials the alias to the tenant's address (the local KMS does,
+// through its HTTP client) reaches it; everyone else cannot, which is how a
+// tenant reachable only from the KMS's network looks.
+func (t *Tenant) AddAlias(domain string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.aliases = append(t.aliases, domain)
+}
+
+// isManagementAudience reports whether audience names this tenant's
+// Management API; the caller holds t.mu.
+func (t *Tenant) isManagementAudience(audience string) bool {
+	if audience == t.ManagementAudience() {
+		return true
+	}
+	for _, alias := range t.aliases {
+		if audience == "https://"+alias+"/api/v2/" {
+			return true
+		}
+	}
+	return false
 }
 
 // SetUnreachable makes the tenant drop every connection, as an Auth0 that
@@ -280,7 +317,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	app, ok := t.apps[params["client_id"]]
-	if !ok || app.AuthMethod == "private_key_jwt" || app.Secret == "" || params["client_secret"] != app.Secret {
+	if !ok || !hasSecret(app.AuthMethod) || app.Secret == "" || params["client_secret"] != app.Secret {
 		authError(w, 401, "access_denied", "Unauthorized")
 		return
 	}
@@ -290,7 +327,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request) {
 	case audience == "":
 		authError(w, 403, "access_denied", "No audience parameter was provided, and no default audience has been configured")
 		return
-	case audience == t.ManagementAudience():
+	case t.isManagementAudience(audience):
 		if app.ManagementScopes == nil {
 			authError(w, 403, "access_denied", fmt.Sprintf("Client is not authorized to access %q. You need to create a \"client-grant\" associated to this API.", audience))
 			return
@@ -301,18 +338,36 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request) {
 		authError(w, 403, "access_denied", "Service not found: "+audience)
 		return
 	}
-	tok := randomSecret()
+	tok := t.accessToken(app.ClientID, audience, scopes)
 	t.tokens[tok] = issuedToken{clientID: app.ClientID, audience: audience, scopes: scopes, expires: time.Now().Add(24 * time.Hour)}
 	writeJSON(w, 200, map[string]any{
 		"access_token": tok, "token_type": "Bearer", "expires_in": 86400, "scope": strings.Join(scopes, " "),
 	})
 }
 
+// accessToken is shaped like Auth0's: a JWT whose claims carry the granted
+// scope. The signature is random bytes (the tenant knows its tokens by
+// value), so the claims can be read but the token cannot be verified.
+func (t *Tenant) accessToken(clientID, audience string, scopes []string) string {
+	enc := func(v any) string {
+		b, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	now := time.Now()
+	header := enc(map[string]any{"alg": "RS256", "typ": "JWT"})
+	claims := enc(map[string]any{
+		"iss": t.server.URL + "/", "sub": clientID + "@clients", "aud": audience, "azp": clientID,
+		"scope": strings.Join(scopes, " "), "gty": "client-credentials",
+		"iat": now.Unix(), "exp": now.Add(24 * time.Hour).Unix(), "jti": randomSecret()[:16],
+	})
+	return header + "." + claims + "." + randomSecret()
+}
+
 // authorize checks a Management API bearer token for one of the scopes.
 func (t *Tenant) authorize(w http.ResponseWriter, r *http.Request, anyOf ...string) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	it, known := t.tokens[tok]
-	if !ok || !known || time.Now().After(it.expires) || it.audience != t.ManagementAudience() {
+	if !ok || !known || time.Now().After(it.expires) || !t.isManagementAudience(it.audience) {
 		mgmtError(w, 401, "Unauthorized", "Invalid token", "")
 		return false
 	}
@@ -362,8 +417,8 @@ func (t *Tenant) updateClient(w http.ResponseWriter, r *http.Request) {
 		switch k {
 		case "client_secret":
 			secret, _ := v.(string)
-			if app.AuthMethod == "private_key_jwt" {
-				mgmtError(w, 400, "Bad Request", "Cannot set client_secret on a client that authenticates with private_key_jwt.", "invalid_body")
+			if !hasSecret(app.AuthMethod) {
+				mgmtError(w, 400, "Bad Request", "Cannot set client_secret on a client that authenticates with "+app.AuthMethod+".", "invalid_body")
 				return
 			}
 			if len(secret) < 48 {
@@ -392,8 +447,8 @@ func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) {
 	if app == nil {
 		return
 	}
-	if app.AuthMethod == "private_key_jwt" {
-		mgmtError(w, 400, "Bad Request", "Cannot rotate the secret of a client that authenticates with private_key_jwt.", "invalid_body")
+	if !hasSecret(app.AuthMethod) {
+		mgmtError(w, 400, "Bad Request", "Cannot rotate the secret of a client that authenticates with "+app.AuthMethod+".", "invalid_body")
 		return
 	}
 	app.Secret = randomSecret()
@@ -412,10 +467,29 @@ func (t *Tenant) client(w http.ResponseWriter, r *http.Request) *Application {
 	return app
 }
 
+// hasSecret reports whether an application with this token endpoint auth
+// method authenticates with a client secret.
+func hasSecret(authMethod string) bool {
+	return authMethod == "client_secret_post" || authMethod == "client_secret_basic"
+}
+
+// clientJSON is Auth0's client object. As in Auth0, an application set up
+// for private_key_jwt has no token_endpoint_auth_method: its credentials
+// are listed under client_authentication_methods instead.
 func clientJSON(app *Application, withSecret bool) map[string]any {
+	grants := []string{"client_credentials"}
+	if app.AppType == "spa" || app.AppType == "native" {
+		grants = []string{"authorization_code", "implicit", "refresh_token"}
+	}
 	out := map[string]any{
-		"client_id": app.ClientID, "name": app.Name, "app_type": "non_interactive",
-		"token_endpoint_auth_method": app.AuthMethod, "grant_types": []string{"client_credentials"},
+		"client_id": app.ClientID, "name": app.Name, "app_type": app.AppType, "grant_types": grants,
+	}
+	if app.AuthMethod == "private_key_jwt" {
+		out["client_authentication_methods"] = map[string]any{
+			"private_key_jwt": map[string]any{"credentials": []map[string]any{{"id": "cred_" + app.ClientID}}},
+		}
+	} else {
+		out["token_endpoint_auth_method"] = app.AuthMethod
 	}
 	if withSecret {
 		out["client_secret"] = app.Secret

@@ -10,10 +10,13 @@ import (
 )
 
 type connection struct {
-	ID          string           `json:"id"`
-	Name        string           `json:"name"`
-	Description *string          `json:"description"`
-	ProjectID   *string          `json:"projectId"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+	ProjectID   *string `json:"projectId"`
+	// App is empty for an Auth0 connection; another app's connection (see
+	// AddOtherAppConnection) exists only to be refused by the Auth0 routes.
+	App         string           `json:"app,omitempty"`
 	Credentials auth0Credentials `json:"credentials"`
 	CreatedAt   time.Time        `json:"createdAt"`
 	UpdatedAt   time.Time        `json:"updatedAt"`
@@ -128,8 +131,26 @@ func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *conne
 	c := s.st.Connections[id]
 	if c == nil {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", id))
+		return nil
+	}
+	if c.App != "" {
+		// Upstream finds the connection first, then refuses it for the route's app.
+		apiError(w, 400, "BadRequest", fmt.Sprintf("App Connection with ID %s is not for App \"auth0\"", id))
+		return nil
 	}
 	return c
+}
+
+// AddOtherAppConnection stores a connection of another app (e.g. "aws") and
+// returns its id: the Auth0 routes find it and refuse it, as upstream does.
+func (s *Server) AddOtherAppConnection(app, name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	c := &connection{ID: uuid.NewString(), Name: name, App: app, CreatedAt: now, UpdatedAt: now}
+	s.st.Connections[c.ID] = c
+	s.persist()
+	return c.ID
 }
 
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {

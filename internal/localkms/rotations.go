@@ -256,6 +256,11 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", *body.ConnectionID))
 		return
 	}
+	if conn.App != "" {
+		s.mu.Unlock()
+		apiError(w, 400, "BadRequest", fmt.Sprintf("App Connection with ID %s is not for App \"auth0\"", conn.ID))
+		return
+	}
 	now := s.now()
 	rot := &rotation{
 		ID: uuid.NewString(), Name: *body.Name, Description: body.Description, ProjectID: *body.ProjectID,

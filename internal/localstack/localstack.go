@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,6 +31,12 @@ const (
 	AppClientID        = "app-client-1"
 	AppAudience        = "urn:demo-api"
 	ConnectionName     = "acc-auth0"
+	// KMSOnlyAuth0Domain is the tenant's second domain, reachable only from
+	// the local KMS: its HTTP client dials this address to the tenant, while
+	// anyone else finds nothing listening there (port 1 on loopback). An app
+	// connection with this domain is one whose Auth0 cannot be reached from
+	// where Terraform runs, a common setup with a self-hosted KMS.
+	KMSOnlyAuth0Domain = "127.0.0.1:1"
 )
 
 // Clock is a settable clock for the local KMS's scheduler and token expiry.
@@ -92,9 +99,10 @@ func Start(o Options) (_ *Stack, err error) {
 		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys},
 	})
 	tenant.AddApplication(localauth0.Application{ClientID: AppClientID, Name: "Billing API client", Audiences: []string{AppAudience}})
+	tenant.AddAlias(KMSOnlyAuth0Domain)
 
 	st.KMS, err = localkms.New(localkms.Options{
-		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: tenant.HTTPClient(), Logger: o.Logger,
+		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: kmsSideAuth0Client(tenant), Logger: o.Logger,
 	}, localkms.Bootstrap{
 		Identities: []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret}},
 		Projects: []localkms.BootstrapProject{{ID: ProjectID, Name: "acceptance", Environments: []localkms.BootstrapEnvironment{
@@ -133,6 +141,21 @@ func Start(o Options) (_ *Stack, err error) {
 	st.ConnectionID = conn.ID
 	st.KMS.ResetCounters()
 	return st, nil
+}
+
+// kmsSideAuth0Client is the local KMS's way to the tenant: it trusts the
+// tenant's certificate and also reaches it as KMSOnlyAuth0Domain.
+func kmsSideAuth0Client(tenant *localauth0.Tenant) *http.Client {
+	base := tenant.HTTPClient()
+	transport := base.Transport.(*http.Transport).Clone()
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == KMSOnlyAuth0Domain {
+			addr = tenant.Domain()
+		}
+		return dialer.DialContext(ctx, network, addr)
+	}
+	return &http.Client{Transport: transport, Timeout: base.Timeout}
 }
 
 // Close stops both servers.
