@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -75,14 +76,20 @@ func (nopLogger) Trace(context.Context, string, map[string]any) {}
 type Client struct {
 	baseURL   *url.URL
 	http      *retryablehttp.Client
+	rootCAs   *x509.CertPool // nil: the system roots
 	tokens    *tokenSource
 	userAgent string
 	logger    Logger
 }
 
+// apiPathSuffix matches a host path that ends where the API's own routes
+// begin (/api, /api/v1, ...): the client adds those itself, so such a host
+// would ask for /api/api/v1/... and get a 404.
+var apiPathSuffix = regexp.MustCompile(`(?i)/api(/v\d+)?$`)
+
 // ParseHost validates a KMS host URL: http or https, a host name, no query or
-// fragment. A trailing slash is dropped; a path prefix (self-hosted behind a
-// reverse proxy) is kept.
+// fragment, and no API path (/api, /api/v1). A trailing slash is dropped; any
+// other path prefix (self-hosted behind a reverse proxy) is kept.
 func ParseHost(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -98,6 +105,12 @@ func ParseHost(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("host %q must not carry credentials, a query or a fragment", raw)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
+	if apiPathSuffix.MatchString(u.Path) {
+		base := *u
+		base.Path = apiPathSuffix.ReplaceAllString(u.Path, "")
+		return nil, fmt.Errorf("host %q ends with the API path %q, which the provider adds itself: use %q", raw,
+			apiPathSuffix.FindString(u.Path), base.String())
+	}
 	return u, nil
 }
 
@@ -116,6 +129,7 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	httpClient := cfg.HTTPClient
+	var rootCAs *x509.CertPool
 	if httpClient == nil {
 		transport := cleanhttp.DefaultPooledTransport()
 		if len(cfg.CACertPEM) > 0 {
@@ -127,6 +141,7 @@ func New(cfg Config) (*Client, error) {
 				return nil, errors.New("the CA certificate holds no PEM-encoded certificate")
 			}
 			transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+			rootCAs = pool
 		}
 		timeout := cfg.Timeout
 		if timeout <= 0 {
@@ -168,7 +183,7 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Client{baseURL: base, http: rc, userAgent: userAgent, logger: logger}
+	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, userAgent: userAgent, logger: logger}
 	c.tokens = &tokenSource{
 		static: cfg.Token, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret,
 		now: now, sem: make(chan struct{}, 1), client: c,
@@ -178,6 +193,11 @@ func New(cfg Config) (*Client, error) {
 
 // Host is the base URL the client talks to.
 func (c *Client) Host() string { return c.baseURL.String() }
+
+// RootCAs are the certificate authorities the client trusts: the system
+// roots plus Config.CACertPEM, or nil for the system roots alone. Other
+// HTTPS calls made on the same configuration's behalf trust the same set.
+func (c *Client) RootCAs() *x509.CertPool { return c.rootCAs }
 
 // request is one API call.
 type request struct {

@@ -211,10 +211,7 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	if err := client.Login(ctx); err != nil {
-		resp.Diagnostics.AddError("Hanzo KMS authentication failed",
-			fmt.Sprintf("%v\n\nCheck client_id and client_secret (or %s and %s), or token (or %s). "+
-				"A refused login is not retried: repeated failures lock the identity for a few minutes.",
-				err, EnvClientID, EnvClientSecret, EnvToken))
+		resp.Diagnostics.AddError(kmsLoginFailure(err, client.Host()))
 		return
 	}
 	data := &providerData{client: client}
