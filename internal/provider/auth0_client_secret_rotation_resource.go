@@ -279,6 +279,7 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing changes: the common case of every plan, kept cheap
 	}
+	resp.Diagnostics.Append(checkRotationConnection(ctx, r.client, req)...)
 	var plan auth0RotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -186,7 +186,8 @@ resource "hanzokms_auth0_client_secret_rotation" "test" {
   project_id    = "` + acctest.ProjectID + `"
   connection_id = "00000000-0000-4000-8000-000000000000"
 ` + basicBody + `}`,
-		ExpectError: wrapTolerant(`(?s)HTTP 404 NotFound: Could not find App Connection with ID "00000000-0000-4000-8000-000000000000"`),
+		// Refused at plan by the rotation's connection check.
+		ExpectError: wrapTolerant(`(?s)App connection not found.*connection_id "00000000-0000-4000-8000-000000000000"`),
 	}, resource.TestStep{Config: env.ProviderBlock()})
 	before := env.Tenant.Secret(acctest.AppClientID)
 	resource.Test(t, resource.TestCase{
