@@ -2,15 +2,18 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -48,6 +51,8 @@ type auth0ConnectionModel struct {
 	ClientSecretWO        types.String `tfsdk:"client_secret_wo"`
 	ClientSecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
 	CredentialsHash       types.String `tfsdk:"credentials_hash"`
+	Preflight             types.Bool   `tfsdk:"preflight"`
+	RotatedClientIDs      types.Set    `tfsdk:"rotated_client_ids"`
 	Method                types.String `tfsdk:"method"`
 	CreatedAt             types.String `tfsdk:"created_at"`
 	UpdatedAt             types.String `tfsdk:"updated_at"`
@@ -68,6 +73,15 @@ func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaReq
 			"Terraform 1.11+ / OpenTofu 1.11+, as write-only `client_secret_wo` with `client_secret_wo_version` (bump " +
 			"the version to send a new secret; nothing of it is stored). A secret changed outside Terraform is noticed " +
 			"through `credentials_hash` and planned back.\n\n" +
+			"**Preflight.** When the connection is created, or its domain, client ID, audience, secret or " +
+			"`rotated_client_ids` change, the provider itself asks Auth0 (from where Terraform runs) for a Management " +
+			"API token for `audience` and fails the plan when the grant lacks `read:clients` or `update:client_keys` " +
+			"(naming the scope and where to grant it), when Auth0 refuses the credentials, or when an application in " +
+			"`rotated_client_ids` does not exist or has no client secret to rotate (`private_key_jwt`, or a public SPA " +
+			"or native application). An Auth0 that cannot be reached from there (often only the KMS's network reaches " +
+			"it) is a warning, and the plan goes on. Values not known until apply postpone the check to the apply. " +
+			"Set `preflight = false` to turn it off. The check trusts the system's certificate authorities plus the " +
+			"provider's `ca_certificate`, and never logs the secret or the token.\n\n" +
 			"**Import** by connection id; the secret is then sent again on the next apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -128,6 +142,24 @@ func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "The KMS's hash of the credentials; a change made outside Terraform shows here.",
 				Computed:            true,
 			},
+			"preflight": schema.BoolAttribute{
+				MarkdownDescription: "Check the connection at Auth0 from where Terraform runs, at plan time (see above). " +
+					"Defaults to `true`; `false` turns the check off. Never sent to the KMS.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"rotated_client_ids": schema.SetAttribute{
+				MarkdownDescription: "Client IDs of the Auth0 applications this connection is meant to rotate (the " +
+					"`parameters.client_id` of its rotations). Optional; when set, the preflight checks that each exists " +
+					"and authenticates with a client secret. Never sent to the KMS.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
 			"method":     computedString("Authentication method: `client-credentials`.", useState),
 			"created_at": computedString("When the connection was created (RFC 3339, UTC).", useState),
 			"updated_at": schema.StringAttribute{
@@ -175,6 +207,7 @@ func (r *auth0ConnectionResource) ModifyPlan(ctx context.Context, req resource.M
 	if config.Audience.IsNull() && !plan.Domain.IsUnknown() {
 		plan.Audience = types.StringValue(defaultAudience(plan.Domain.ValueString()))
 	}
+	var prior *auth0ConnectionModel
 	if !req.State.Raw.IsNull() {
 		var state auth0ConnectionModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -183,8 +216,21 @@ func (r *auth0ConnectionResource) ModifyPlan(ctx context.Context, req resource.M
 		} else {
 			plan.UpdatedAt, plan.CredentialsHash = types.StringUnknown(), types.StringUnknown()
 		}
+		prior = &state
+	}
+	if check, ok := preflightFor(plan, config, prior, r.rootCAs()); ok && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(check.run(ctx)...)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// rootCAs are the authorities the provider trusts for the KMS (system roots
+// plus ca_certificate); nil before the provider is configured.
+func (r *auth0ConnectionResource) rootCAs() *x509.CertPool {
+	if r.client == nil {
+		return nil
+	}
+	return r.client.RootCAs()
 }
 
 func connectionUnchanged(plan, state auth0ConnectionModel) bool {
@@ -233,6 +279,9 @@ func (r *auth0ConnectionResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	next := state
 	next.setFromAPI(current, state)
+	if next.Preflight.IsNull() {
+		next.Preflight = types.BoolValue(true) // imported: the attribute's default
+	}
 	// The secret is never answered back: a hash that moved means it (or
 	// the credentials around it) changed outside Terraform. Forget what
 	// state says was sent, so the plan sends the configured secret again.
@@ -262,6 +311,11 @@ func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.Updat
 		!plan.ClientSecret.Equal(state.ClientSecret) || !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) {
 		creds := credentialsOf(plan, config)
 		patch.Credentials = &creds
+	}
+	if patch == (kms.UpdateAuth0ConnectionRequest{}) {
+		// Only preflight or rotated_client_ids changed: nothing the KMS holds.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
 	}
 	updated, err := r.client.UpdateAuth0Connection(ctx, state.ID.ValueString(), patch)
 	if err != nil {
