@@ -35,14 +35,17 @@ func TestApplicationTypesAndTokenClaims(t *testing.T) {
 		if status != 200 || out["scope"] != "read:clients update:client_keys" {
 			t.Fatalf("token for %s: %d %v", audience, status, out)
 		}
-		parts := strings.Split(out["access_token"].(string), ".")
+		token, _ := out["access_token"].(string)
+		parts := strings.Split(token, ".")
+		if len(parts) != 3 {
+			t.Fatalf("token for %s is not a JWT: %d parts", audience, len(parts))
+		}
 		payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 		var claims map[string]any
-		if len(parts) != 3 || err != nil || json.Unmarshal(payload, &claims) != nil ||
+		if err != nil || json.Unmarshal(payload, &claims) != nil ||
 			claims["scope"] != "read:clients update:client_keys" || claims["aud"] != audience || claims["sub"] != "rotator@clients" {
 			t.Errorf("token claims for %s: %v", audience, claims)
 		}
-		token := out["access_token"].(string)
 		for id, want := range map[string][2]any{
 			"m2m": {"non_interactive", "client_secret_post"}, "jwt": {"non_interactive", nil},
 			"spa": {"spa", "none"}, "native": {"native", "none"},

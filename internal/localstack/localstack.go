@@ -147,7 +147,11 @@ func Start(o Options) (_ *Stack, err error) {
 // tenant's certificate and also reaches it as KMSOnlyAuth0Domain.
 func kmsSideAuth0Client(tenant *localauth0.Tenant) *http.Client {
 	base := tenant.HTTPClient()
-	transport := base.Transport.(*http.Transport).Clone()
+	tenantTransport, ok := base.Transport.(*http.Transport)
+	if !ok {
+		return base // not an httptest client: no alias, the tenant itself still works
+	}
+	transport := tenantTransport.Clone()
 	dialer := &net.Dialer{Timeout: 10 * time.Second}
 	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if addr == KMSOnlyAuth0Domain {
