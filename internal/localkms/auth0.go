@@ -6,7 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -49,9 +52,25 @@ func (s *Server) managementToken(ctx context.Context, creds auth0Credentials) (s
 	}
 	tok, err := cfg.Token(ctx)
 	if err != nil {
-		return "", fmt.Errorf("Auth0 refused the connection's credentials: %s", oauth2ErrorText(err))
+		refused := &auth0TokenError{text: oauth2ErrorText(err)}
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.Response != nil {
+			refused.status = re.Response.StatusCode
+		}
+		return "", refused
 	}
 	return tok.AccessToken, nil
+}
+
+// auth0TokenError is a refused (or failed) Management API token request;
+// status is Auth0's HTTP status, 0 when Auth0 never answered.
+type auth0TokenError struct {
+	status int
+	text   string
+}
+
+func (e *auth0TokenError) Error() string {
+	return "Auth0 refused the connection's credentials: " + e.text
 }
 
 func oauth2ErrorText(err error) string {
@@ -88,7 +107,9 @@ func (s *Server) issueClientSecret(creds auth0Credentials, appClientID string) (
 		return "", err
 	}
 	newSecret := randomSecret(48)
-	if err := m.Client.Update(ctx, appClientID, &management.Client{ClientSecret: &newSecret}); err != nil {
+	var updated management.Client
+	updated.ClientSecret = &newSecret
+	if err := m.Request(ctx, http.MethodPatch, clientURL(creds, appClientID), &updated); err != nil {
 		return "", fmt.Errorf("Auth0 refused to set the client secret of %s: %v", appClientID, err)
 	}
 	return newSecret, nil
@@ -103,10 +124,19 @@ func (s *Server) revokeClientSecret(creds auth0Credentials, appClientID string) 
 	if err != nil {
 		return err
 	}
-	if _, err := m.Client.RotateSecret(ctx, appClientID); err != nil {
+	// No body, as the server sends it.
+	if err := m.Request(ctx, http.MethodPost, clientURL(creds, appClientID)+"/rotate-secret", nil); err != nil {
 		return fmt.Errorf("Auth0 refused to revoke the client secret of %s: %v", appClientID, err)
 	}
 	return nil
+}
+
+// clientURL is where the server sends its Management API calls for an
+// application: the connection's audience with "clients/<id>" appended as is,
+// so an audience without its trailing slash yields a wrong URL and every
+// rotation fails, as on the server.
+func clientURL(creds auth0Credentials, appClientID string) string {
+	return creds.Audience + "clients/" + url.PathEscape(appClientID)
 }
 
 // randomSecret returns n random bytes, URL-safe base64 encoded.

@@ -2,6 +2,7 @@ package localkms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -53,8 +54,8 @@ func (b connectionBody) validate(create bool) []issue {
 	if b.Name == nil && create {
 		add("Required", "name")
 	}
-	if b.Name != nil && (len(*b.Name) > 32 || !slugRe.MatchString(*b.Name)) {
-		add("Must be a valid slug of 1-32 characters", "name")
+	if b.Name != nil && (len(*b.Name) > 64 || !slugRe.MatchString(*b.Name)) {
+		add("name field can only contain lowercase letters, numbers, and hyphens (1-64 characters)", "name")
 	}
 	if b.Description != nil && len(*b.Description) > 256 {
 		add("String must contain at most 256 character(s)", "description")
@@ -79,7 +80,14 @@ func (s *Server) checkCredentials(w http.ResponseWriter, creds auth0Credentials)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := s.managementToken(ctx, creds); err != nil {
-		apiError(w, 400, "BadRequest", fmt.Sprintf("Unable to validate connection: verify credentials. %v", err))
+		// The server passes on its HTTP library's own message, not Auth0's
+		// error (backend/src/services/app-connection/auth0/auth0-connection-fns.ts).
+		var refused *auth0TokenError
+		message := "Unable to validate connection: verify credentials"
+		if errors.As(err, &refused) && refused.status != 0 {
+			message = fmt.Sprintf("Request failed with status code %d", refused.status)
+		}
+		apiError(w, 400, "BadRequest", message)
 		return false
 	}
 	return true
@@ -213,7 +221,9 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, rot := range s.st.Rotations {
 		if rot.ConnectionID == c.ID {
-			apiError(w, 400, "BadRequest", fmt.Sprintf("Cannot delete App Connection %q: secret rotation %q uses it", c.Name, rot.Name))
+			// The server's words for a connection still in use (a foreign key
+			// refuses the delete).
+			apiError(w, 400, "BadRequest", "Cannot delete App Connection with existing connections. Remove all existing connections and try again.")
 			return
 		}
 	}

@@ -106,6 +106,11 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 			return
 		}
 	}
+	if emptyJSONBody(r) {
+		status = http.StatusInternalServerError
+		refuseEmptyJSONBody(w)
+		return
+	}
 	if fault != nil && fault.DropAfterAct {
 		rec := httptest.NewRecorder()
 		h(rec, r)
@@ -116,6 +121,39 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 	rec := &statusWriter{ResponseWriter: w, status: 200}
 	h(rec, r)
 	status = rec.status
+}
+
+// emptyJSONBody reports whether r says its body is JSON but carries none,
+// which the server's framework (Fastify) refuses before the route runs. It
+// parses a body only for methods that may carry one: POST, PUT and PATCH
+// always, DELETE and OPTIONS only when a length or transfer encoding is
+// given; GET and HEAD never.
+func emptyJSONBody(r *http.Request) bool {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !strings.EqualFold(strings.TrimSpace(mediaType), "application/json") {
+		return false
+	}
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+	case http.MethodDelete, http.MethodOptions:
+		if r.Header.Get("Content-Length") == "" && len(r.TransferEncoding) == 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return len(bytes.TrimSpace(body)) == 0
+}
+
+// refuseEmptyJSONBody answers as the server does. Fastify raises
+// FST_ERR_CTP_EMPTY_JSON_BODY (400, "Body cannot be empty when content-type
+// is set to 'application/json'"), but the server's own error handler
+// (backend/src/server/plugins/error-handler.ts) knows only its own error
+// classes and turns any other error into this generic 500.
+func refuseEmptyJSONBody(w http.ResponseWriter) {
+	apiError(w, http.StatusInternalServerError, "InternalServerError", "Something went wrong")
 }
 
 type statusWriter struct {

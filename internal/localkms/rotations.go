@@ -71,8 +71,8 @@ type rotationBody struct {
 	SecretsMapping        *map[string]string `json:"secretsMapping"`
 }
 
-// validate applies the contract's create rules (create) or the subset a
-// PATCH may carry; it lowercases the name as the server does.
+// validate applies the server's create rules (create) or the subset a
+// PATCH may carry.
 func (b *rotationBody) validate(create bool) []issue {
 	var issues []issue
 	add := func(msg string, path ...any) {
@@ -85,10 +85,11 @@ func (b *rotationBody) validate(create bool) []issue {
 		return present
 	}
 	if required(b.Name != nil, "name") {
-		lower := strings.ToLower(*b.Name)
-		b.Name = &lower
-		if len(lower) < 1 || len(lower) > 64 || !slugRe.MatchString(lower) {
-			add("Must be a valid slug of 1-64 characters", "name")
+		// A mixed-case name is refused, not lowercased.
+		if name := strings.TrimSpace(*b.Name); len(name) < 1 || len(name) > 64 || !slugRe.MatchString(name) {
+			add("name field can only contain lowercase letters, numbers, and hyphens (1-64 characters)", "name")
+		} else {
+			b.Name = &name
 		}
 	}
 	if create && required(b.ProjectID != nil, "projectId") && *b.ProjectID == "" {
@@ -175,17 +176,35 @@ func (s *Server) writeRotation(w http.ResponseWriter, status int, r *rotation) {
 	writeJSON(w, status, map[string]any{"secretRotation": s.rotationJSON(r)})
 }
 
-// scheduleNext sets nextRotationAt: the day of lastRotatedAt, at rotateAtUtc,
-// plus rotationInterval days; none when auto-rotation is off.
-func scheduleNext(r *rotation) {
+// scheduleNext sets nextRotationAt as the server computes it: none when
+// auto-rotation is off; after a failure, the next day at rotateAtUtc;
+// otherwise the day of lastRotatedAt, at rotateAtUtc, plus rotationInterval
+// days, and one day more when the last rotation was manual (create counts)
+// and happened at or after that day's rotateAtUtc, so that a full interval
+// passes.
+func scheduleNext(r *rotation, manual bool, now time.Time) {
 	if !r.AutoEnabled {
 		r.NextRotationAt = nil
 		return
 	}
+	if r.Status == "failed" {
+		next := nextDayAt(now, r)
+		r.NextRotationAt = &next
+		return
+	}
 	d := r.LastRotatedAt.UTC()
-	next := time.Date(d.Year(), d.Month(), d.Day(), int(r.RotateAtHours), int(r.RotateAtMinutes), 0, 0, time.UTC).
-		AddDate(0, 0, int(r.Interval))
+	days := int(r.Interval)
+	if manual && (d.Hour() > int(r.RotateAtHours) || d.Hour() == int(r.RotateAtHours) && d.Minute() >= int(r.RotateAtMinutes)) {
+		days++
+	}
+	next := time.Date(d.Year(), d.Month(), d.Day(), int(r.RotateAtHours), int(r.RotateAtMinutes), 0, 0, time.UTC).AddDate(0, 0, days)
 	r.NextRotationAt = &next
+}
+
+// nextDayAt is the day after now, at the rotation's rotateAtUtc.
+func nextDayAt(now time.Time, r *rotation) time.Time {
+	now = now.UTC()
+	return time.Date(now.Year(), now.Month(), now.Day(), int(r.RotateAtHours), int(r.RotateAtMinutes), 0, 0, time.UTC).AddDate(0, 0, 1)
 }
 
 // folderOf finds a folder or answers the contract's 400.
@@ -239,17 +258,6 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mapping := *body.SecretsMapping
-	var existing []string
-	for _, key := range []string{mapping["clientId"], mapping["clientSecret"]} {
-		if _, ok := s.st.Secrets[secretKey(*body.ProjectID, *body.Environment, *body.SecretPath, key)]; ok {
-			existing = append(existing, key)
-		}
-	}
-	if len(existing) > 0 {
-		s.mu.Unlock()
-		apiError(w, 400, "BadRequest", fmt.Sprintf("The following secrets already exist at the path %q: %s", *body.SecretPath, strings.Join(existing, ", ")))
-		return
-	}
 	conn := s.st.Connections[*body.ConnectionID]
 	if conn == nil {
 		s.mu.Unlock()
@@ -268,7 +276,9 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		ConnectionID: conn.ID, AutoEnabled: auto, Interval: int64(*body.RotationInterval),
 		RotateAtHours: hours, RotateAtMinutes: minutes, AppClientID: (*body.Parameters)["clientId"],
 		MapClientID: mapping["clientId"], MapClientSecret: mapping["clientSecret"],
-		CreatedAt: now, UpdatedAt: now, inProgress: true,
+		// The server's column defaults to true: creating counts as a manual rotation.
+		LastManual: true,
+		CreatedAt:  now, UpdatedAt: now, inProgress: true,
 	}
 	// The name is taken while Auth0 is asked, so a concurrent create of the
 	// same name is refused.
@@ -276,6 +286,9 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	creds := conn.Credentials
 	s.mu.Unlock()
 
+	// Like the server, the application's secret is replaced at Auth0 before
+	// the mapped names are checked: a refusal below leaves Auth0 holding a
+	// secret nobody knows. Clients must check the names first.
 	newSecret, err := s.issueClientSecret(creds, rot.AppClientID)
 
 	s.mu.Lock()
@@ -286,11 +299,22 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 400, "BadRequest", "Failed to generate credentials: "+err.Error())
 		return
 	}
+	var existing []string
+	for _, key := range []string{mapping["clientId"], mapping["clientSecret"]} {
+		if _, ok := s.st.Secrets[secretKey(*body.ProjectID, *body.Environment, *body.SecretPath, key)]; ok {
+			existing = append(existing, key)
+		}
+	}
+	if len(existing) > 0 {
+		delete(s.st.Rotations, rot.ID)
+		apiError(w, 400, "BadRequest", fmt.Sprintf("The following secrets already exist at the path %q: %s", *body.SecretPath, strings.Join(existing, ", ")))
+		return
+	}
 	rot.Slots[0] = credential{ClientID: rot.AppClientID, ClientSecret: newSecret}
 	rot.ActiveIndex = 0
 	rot.Status = "success"
 	rot.LastAttemptedAt, rot.LastRotatedAt = now, now
-	scheduleNext(rot)
+	scheduleNext(rot, true, now) // create counts as a manual rotation
 	s.writeMappedSecrets(rot)
 	s.persist()
 	s.writeRotation(w, 200, rot)
@@ -429,29 +453,6 @@ func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	newApp := body.Parameters != nil && (*body.Parameters)["clientId"] != rot.AppClientID
-	if newApp && rot.inProgress {
-		s.mu.Unlock()
-		apiError(w, 400, "BadRequest", "A rotation is already in progress. Please try again shortly.")
-		return
-	}
-	var newSecret string
-	if newApp {
-		// A new application gets its own first secret before anything changes.
-		rot.inProgress = true
-		creds := s.st.Connections[rot.ConnectionID].Credentials
-		appID := (*body.Parameters)["clientId"]
-		s.mu.Unlock()
-		secretValue, err := s.issueClientSecret(creds, appID)
-		s.mu.Lock()
-		rot.inProgress = false
-		if err != nil {
-			s.mu.Unlock()
-			apiError(w, 400, "BadRequest", "Failed to generate credentials: "+err.Error())
-			return
-		}
-		newSecret = secretValue
-	}
 	defer s.mu.Unlock()
 	now := s.now()
 	if body.Name != nil {
@@ -475,12 +476,14 @@ func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 		s.renameSecret(rot, rot.MapClientSecret, m["clientSecret"])
 		rot.MapClientID, rot.MapClientSecret = m["clientId"], m["clientSecret"]
 	}
-	if newApp {
+	if body.Parameters != nil {
+		// The server stores the new application and issues nothing: the
+		// mapped secrets and both slots keep the previous application's
+		// credentials until the next rotation.
 		rot.AppClientID = (*body.Parameters)["clientId"]
-		s.recordRotation(rot, credential{ClientID: rot.AppClientID, ClientSecret: newSecret}, now, true)
 	}
 	rot.UpdatedAt = now
-	scheduleNext(rot)
+	scheduleNext(rot, rot.LastManual, now)
 	s.persist()
 	s.writeRotation(w, 200, rot)
 }
@@ -518,7 +521,7 @@ func (s *Server) recordRotation(rot *rotation, cred credential, now time.Time, m
 		rot.LastJobID = &job
 	}
 	rot.UpdatedAt = now
-	scheduleNext(rot)
+	scheduleNext(rot, manual, now)
 	s.writeMappedSecrets(rot)
 }
 
@@ -622,14 +625,28 @@ func (s *Server) rotateNow(w http.ResponseWriter, r *http.Request) {
 			apiError(w, 400, "BadRequest", err.Error())
 			return
 		}
-		msg := failureMessage(err)
-		rot.Status, rot.LastMessage, rot.LastManual = "failed", &msg, true
+		s.recordFailure(rot, err)
 		s.persist()
-		apiError(w, 500, "InternalServerError", msg)
+		apiError(w, 500, "InternalServerError", *rot.LastMessage)
 		return
 	}
 	s.persist()
 	s.writeRotation(w, 200, rot)
+}
+
+// recordFailure marks the rotation failed after its last attempt, as the
+// server does: the reason in lastRotationMessage and nextRotationAt the next
+// day at rotateAtUtc, even when auto-rotation is off (the schedule skips it
+// then). isLastRotationManual keeps its value. The caller holds s.mu.
+func (s *Server) recordFailure(rot *rotation, err error) {
+	now := s.now()
+	msg := failureMessage(err)
+	rot.Status, rot.LastMessage = "failed", &msg
+	rot.LastAttemptedAt = now
+	rot.FailedTries, rot.RetryAt = 0, nil
+	next := nextDayAt(now, rot)
+	rot.NextRotationAt = &next
+	rot.UpdatedAt = now
 }
 
 // failureMessage is lastRotationMessage: a sentence about generating
@@ -705,7 +722,7 @@ func (s *Server) EditRotationOutOfBand(id string, edit func(interval *int64, aut
 	if rot := s.st.Rotations[id]; rot != nil {
 		edit(&rot.Interval, &rot.AutoEnabled, &rot.Description)
 		rot.UpdatedAt = s.now()
-		scheduleNext(rot)
+		scheduleNext(rot, rot.LastManual, rot.UpdatedAt)
 		s.persist()
 	}
 }

@@ -36,12 +36,7 @@ func (s *Server) Tick() int {
 			rot.RetryAt = &retry
 			continue
 		}
-		msg := failureMessage(err)
-		rot.Status, rot.LastMessage, rot.LastManual = "failed", &msg, false
-		rot.FailedTries, rot.RetryAt = 0, nil
-		next := time.Date(now.Year(), now.Month(), now.Day(), int(rot.RotateAtHours), int(rot.RotateAtMinutes), 0, 0, time.UTC).AddDate(0, 0, 1)
-		rot.NextRotationAt = &next
-		rot.UpdatedAt = now
+		s.recordFailure(rot, err)
 	}
 	if attempted > 0 {
 		s.persist()

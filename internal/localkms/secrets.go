@@ -35,6 +35,10 @@ func (s *Server) getSecret(w http.ResponseWriter, r *http.Request, projectParam 
 		apiError(w, 404, "NotFound", fmt.Sprintf("Secret with name '%s' not found", name))
 		return
 	}
+	if sec.HeldBack {
+		writeJSON(w, 200, map[string]any{"secret": nil, "aiAccess": map[string]any{"status": "pending", "secretKey": sec.Key}})
+		return
+	}
 	writeJSON(w, 200, map[string]any{"secret": map[string]any{
 		"id": sec.ID, "secretKey": sec.Key, "secretValue": sec.Value, "version": sec.Version, "type": "shared",
 		"secretPath": sec.Path, "environment": sec.Environment, "workspace": sec.ProjectID,
@@ -65,4 +69,18 @@ func (s *Server) PutSecret(projectID, env, path, name, value string) {
 	}
 	sec.Value = value
 	sec.Version++
+}
+
+// HoldBackSecret makes reads of an existing secret answer as a Hanzo KMS does
+// while an AI-access policy holds its value back (tests); false releases it.
+// It reports whether the secret exists.
+func (s *Server) HoldBackSecret(projectID, env, path, name string, held bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec := s.st.Secrets[secretKey(projectID, env, path, name)]
+	if sec == nil {
+		return false
+	}
+	sec.HeldBack = held
+	return true
 }

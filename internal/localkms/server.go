@@ -126,6 +126,10 @@ type secret struct {
 	Value       string `json:"value"`
 	Version     int    `json:"version"`
 	RotationID  string `json:"rotationId,omitempty"`
+	// HeldBack makes a read by name answer 200 with a null secret and a
+	// pending aiAccess status, as a Hanzo KMS does while an AI-access policy
+	// holds the value back from the reading identity.
+	HeldBack bool `json:"heldBack,omitempty"`
 }
 
 func secretKey(projectID, env, path, key string) string {

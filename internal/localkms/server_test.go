@@ -130,14 +130,15 @@ func TestScheduleRetriesThenFailsAndPersists(t *testing.T) {
 	if rot["folder"].(map[string]any)["path"] != "/a/b" {
 		t.Errorf("a trailing slash was not removed: %v", rot["folder"])
 	}
-	// Created 2026-03-01 10:00 with interval 3 at 04:30 UTC: next on 03-04 at 04:30.
-	if rot["nextRotationAt"] != "2026-03-04T04:30:00.000Z" {
+	// Created 2026-03-01 10:00 with interval 3 at 04:30 UTC: a create is a
+	// manual rotation after that day's 04:30, so a day more: 03-05 at 04:30.
+	if rot["nextRotationAt"] != "2026-03-05T04:30:00.000Z" {
 		t.Errorf("nextRotationAt = %v", rot["nextRotationAt"])
 	}
 	id := rot["id"].(string)
 	firstSecret := w.tenant.Secret("app")
 
-	w.now = time.Date(2026, 3, 4, 4, 29, 0, 0, time.UTC)
+	w.now = time.Date(2026, 3, 5, 4, 29, 0, 0, time.UTC)
 	if n := w.kms.Tick(); n != 0 {
 		t.Fatalf("rotated %d before it was due", n)
 	}
@@ -154,7 +155,8 @@ func TestScheduleRetriesThenFailsAndPersists(t *testing.T) {
 
 	// Auth0 refuses from now on: five tries with backoff, then failed.
 	w.tenant.SetManagementScopes("rotator", []string{"read:clients"})
-	w.now = time.Date(2026, 3, 7, 5, 0, 0, 0, time.UTC)
+	// A scheduled rotation adds no extra day: next on 03-08 at 04:30.
+	w.now = time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC)
 	for i := range 5 {
 		if n := w.kms.Tick(); n != 1 {
 			t.Fatalf("try %d: %d attempted", i+1, n)
@@ -171,7 +173,7 @@ func TestScheduleRetriesThenFailsAndPersists(t *testing.T) {
 	if rot["rotationStatus"] != "failed" || !strings.HasPrefix(msg, "Failed to generate new credentials: ") || !strings.Contains(msg, "Insufficient scope") {
 		t.Errorf("after five refused tries: status %v, message %q", rot["rotationStatus"], msg)
 	}
-	if rot["nextRotationAt"] != "2026-03-08T04:30:00.000Z" {
+	if rot["nextRotationAt"] != "2026-03-09T04:30:00.000Z" {
 		t.Errorf("the next attempt is not the next day at 04:30: %v", rot["nextRotationAt"])
 	}
 
@@ -210,6 +212,7 @@ func TestContractErrors(t *testing.T) {
 	conn := w.connection()
 	rot := w.create(conn, nil)
 	id := rot["id"].(string)
+	issued := w.tenant.Secret("app")
 	cases := []struct {
 		method, path string
 		body         any
@@ -250,9 +253,14 @@ func TestContractErrors(t *testing.T) {
 	for _, path := range []string{"/api/v4/secrets/SECRET?projectId=p&environment=dev&secretPath=/a/b", "/api/v3/secrets/raw/SECRET?workspaceId=p&environment=dev&secretPath=/a/b/"} {
 		status, out := w.call("GET", path, nil)
 		sec, _ := out["secret"].(map[string]any)
-		if status != 200 || sec["secretValue"] != w.tenant.Secret("app") || sec["isRotatedSecret"] != true || sec["rotationId"] != id {
+		if status != 200 || sec["secretValue"] != issued || sec["isRotatedSecret"] != true || sec["rotationId"] != id {
 			t.Errorf("%s: %d %v", path, status, out)
 		}
+	}
+	// The create refused for a taken mapped name had already replaced the
+	// application's secret at Auth0, as the server does.
+	if w.tenant.Secret("app") == issued {
+		t.Errorf("a create refused for a taken mapped name did not touch Auth0 first")
 	}
 	counts := w.kms.Requests()
 	if counts["GET /api/v4/secrets/{name}"] != 1 || counts["POST /api/v1/auth/universal-auth/login"] != 5 {

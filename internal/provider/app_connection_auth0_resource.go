@@ -90,10 +90,10 @@ func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaReq
 				PlanModifiers:       useState,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the connection: a slug of 1-32 lowercase letters, digits and single hyphens.",
+				MarkdownDescription: "Name of the connection: a slug of 1-64 lowercase letters, digits and single hyphens (the KMS refuses upper case rather than lowercasing it).",
 				Required:            true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 32),
+					stringvalidator.LengthBetween(1, 64),
 					stringvalidator.RegexMatches(slugPattern, slugRule),
 				},
 			},
@@ -119,9 +119,12 @@ func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaReq
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"audience": schema.StringAttribute{
-				MarkdownDescription: "Audience of the Management API. Defaults to `https://<domain>/api/v2/`.",
-				Optional:            true,
-				Computed:            true,
+				MarkdownDescription: "Audience of the Management API, ending in `/`. Defaults to `https://<domain>/api/v2/`. " +
+					"The KMS sends its Management API calls to this URL followed by `clients/<client id>`, so an audience without " +
+					"the trailing slash would make every rotation fail; it is refused at plan time.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(audiencePattern, audienceRule)},
 			},
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes. Exactly one of the two is required.",

@@ -137,7 +137,7 @@ func TestAccAuth0Connection_refusedCredentials(t *testing.T) {
 			{
 				// The preflight would refuse it at plan; off, the KMS's own check is what refuses it.
 				Config:      connectionHCL(env, `client_secret = "not-the-secret"`+"\n  preflight = false"),
-				ExpectError: wrapTolerant(`(?s)Could not create the Auth0 app connection.*HTTP 400 BadRequest.*access_denied: Unauthorized`),
+				ExpectError: wrapTolerant(`(?s)Could not create the Auth0 app connection.*HTTP 400 BadRequest.*Request failed with status code 401`),
 			},
 			{
 				Config:      connectionHCL(env, ""),

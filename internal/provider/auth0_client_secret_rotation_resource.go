@@ -86,16 +86,17 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation.",
+				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation (see `delete_secrets_on_destroy`).",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"connection_id": schema.StringAttribute{
-				MarkdownDescription: "ID (UUID) of the Auth0 app connection that performs the rotation, e.g. `hanzokms_app_connection_auth0.example.id`. Changing it replaces the rotation.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "ID (UUID) of the Auth0 app connection that performs the rotation, e.g. `hanzokms_app_connection_auth0.example.id`. " +
+					"Changing it replaces the rotation, in the same folder: see `delete_secrets_on_destroy`.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "Slug of the project environment (e.g. `dev`, `prod`), at most 64 characters. Changing it replaces the rotation.",
@@ -122,7 +123,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Default:  booldefault.StaticBool(true),
 			},
 			"rotation_interval": schema.Int64Attribute{
-				MarkdownDescription: "Days between rotations; at least 1.",
+				MarkdownDescription: "Days between rotations; at least 1. After a manual rotation made at or after the day's `rotate_at_utc`, the KMS waits one day more, so that a full interval passes.",
 				Required:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
@@ -153,8 +154,10 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Required:            true,
 				Attributes: map[string]schema.Attribute{
 					"client_id": schema.StringAttribute{
-						MarkdownDescription: "Client ID of the Auth0 application whose client secret is rotated (from the Auth0 Applications dashboard).",
-						Required:            true,
+						MarkdownDescription: "Client ID of the Auth0 application whose client secret is rotated (from the Auth0 Applications dashboard). " +
+							"Changing it updates in place and rotates right away: the KMS only switches the application, so the provider " +
+							"then issues the new application's secret into the mapped secrets. The previous application's secret is left as it is.",
+						Required: true,
 						Validators: []validator.String{
 							stringvalidator.LengthAtLeast(1),
 							stringvalidator.RegexMatches(noSpacePattern, "must be an Auth0 client ID, without spaces"),
@@ -163,8 +166,12 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				},
 			},
 			"secrets_mapping": schema.SingleNestedAttribute{
-				MarkdownDescription: "Names of the KMS secrets, in the rotation's folder, that receive the credentials. They must not exist before the rotation is created, and must differ. Renaming them updates in place (the secrets are renamed).",
-				Required:            true,
+				MarkdownDescription: "Names of the KMS secrets, in the rotation's folder, that receive the credentials. They must differ, and must " +
+					"not exist before the rotation is created: the KMS replaces the Auth0 application's secret *before* it checks the " +
+					"names, so a create it refuses for a taken name would already have locked the application's consumers out. The " +
+					"provider therefore reads both names first (one request each) and sends no create while one is taken (a secret the " +
+					"KMS holds back under an AI-access policy counts as taken). Renaming them updates in place (the secrets are renamed).",
+				Required: true,
 				Attributes: map[string]schema.Attribute{
 					"client_id": schema.StringAttribute{
 						MarkdownDescription: "Name of the secret that holds the application's client ID, e.g. `AUTH0_CLIENT_ID`.",
@@ -186,10 +193,16 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Optional: true,
 			},
 			"delete_secrets_on_destroy": schema.BoolAttribute{
-				MarkdownDescription: "Whether destroying the rotation also deletes the two mapped KMS secrets. Defaults to `false`: they stay, holding the last credentials.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Whether destroying the rotation also deletes the two mapped KMS secrets. Defaults to `false`: they stay, " +
+					"holding the last credentials, and a new rotation cannot use their names in that folder.\n\n" +
+					"  A change of `project_id` or `connection_id` replaces the rotation in the same folder. With `false` in state and " +
+					"a mapped name kept, the plan fails rather than destroy the rotation and then be refused the new one: set this to " +
+					"`true` and apply first (nothing is sent to the KMS), or rename the secrets in `secrets_mapping` in the same change. " +
+					"With `create_before_destroy`, the new rotation is created while the old one still holds its secrets, so the names " +
+					"must change.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 			"revoke_credentials_on_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Whether destroying the rotation also revokes the active client secret at Auth0 (Auth0 issues a new secret that nobody holds). Defaults to `false`.",
@@ -209,9 +222,13 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 			"last_rotation_attempted_at": computedString("When a rotation was last attempted (RFC 3339, UTC).", useState),
 			"last_rotated_at":            computedString("When the secret last rotated successfully (RFC 3339, UTC).", useState),
 			"last_rotation_job_id":       computedString("ID of the scheduled job of the last automatic rotation; null after a manual one.", useState),
-			"next_rotation_at":           computedString("When the next automatic rotation is due (RFC 3339, UTC); null when auto-rotation is disabled.", useState),
+			"next_rotation_at": computedString("When the next automatic rotation is due (RFC 3339, UTC): the day of the last rotation, at "+
+				"`rotate_at_utc`, plus `rotation_interval` days, and one day more when that rotation was manual (create or "+
+				"`rotation_trigger`) and happened at or after that day's `rotate_at_utc`. Null when auto-rotation is disabled, "+
+				"except after a failed attempt: the KMS then sets the next day at `rotate_at_utc`, though it rotates only when "+
+				"auto-rotation is enabled.", useState),
 			"is_last_rotation_manual": schema.BoolAttribute{
-				MarkdownDescription: "Whether the last rotation was requested by hand (`rotation_trigger` or the KMS UI) rather than by the schedule.",
+				MarkdownDescription: "Whether the last rotation was requested by hand (`rotation_trigger` or the KMS UI) rather than by the schedule; `true` after create, which the KMS counts as a manual rotation.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
@@ -276,7 +293,8 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	owed := rotationOwed(ctx, req.Private, &resp.Diagnostics)
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !owed {
 		return // nothing changes: the common case of every plan, kept cheap
 	}
 	resp.Diagnostics.Append(checkRotationConnection(ctx, r.client, req)...)
@@ -299,9 +317,15 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 
+	refuseStrandingReplacement(ctx, plan, state, &resp.Diagnostics)
 	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
 	resp.Diagnostics.Append(diags...)
-	rotates := triggered || !plan.Parameters.Equal(state.Parameters)
+	rotates := triggered || !plan.Parameters.Equal(state.Parameters) || owed
+	if owed {
+		resp.Diagnostics.AddAttributeWarning(path.Root("parameters").AtName("client_id"), "A rotation is still owed",
+			"The last switch of parameters.client_id reached the KMS but the rotation that issues the new application's "+
+				"secret failed: the mapped secrets may still hold the previous application's credentials. This apply rotates.")
+	}
 	scheduleChanges := !plan.AutoRotationEnabled.Equal(state.AutoRotationEnabled) ||
 		!plan.RotationInterval.Equal(state.RotationInterval) || !plan.RotateAtUTC.Equal(state.RotateAtUTC)
 	apiChanges := rotates || scheduleChanges || !plan.Name.Equal(state.Name) ||
@@ -349,6 +373,10 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 		Parameters:            plan.parameters(ctx, &resp.Diagnostics),
 		SecretsMapping:        plan.secretsMapping(ctx, &resp.Diagnostics),
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ensureMappedSecretsFree(ctx, r.client, body, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -416,7 +444,11 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 	}
 	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if triggered {
+	// A PATCH of parameters.client_id only switches the application: the KMS
+	// issues nothing, and the mapped secrets keep the previous application's
+	// credentials. The rotation right after issues the new application's.
+	switched := !plan.Parameters.Equal(state.Parameters) || rotationOwed(ctx, req.Private, &resp.Diagnostics)
+	if triggered || switched {
 		previous := state.LastRotatedAt.ValueString()
 		if latest != nil {
 			previous = latest.LastRotatedAt
@@ -431,10 +463,18 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 				partial.RotationTrigger = state.RotationTrigger
 				resp.Diagnostics.Append(resp.State.Set(ctx, &partial)...)
 			}
+			if switched && resp.Private != nil {
+				// State now names the new application, so the next plan
+				// would see no change: remember the rotation still owed.
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRotationOwed, []byte(`true`))...)
+			}
 			resp.Diagnostics.AddError("Could not rotate the Auth0 client secret", apiErrorDetail(err))
 			return
 		}
 		latest = rotated
+	}
+	if switched && resp.Private != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRotationOwed, nil)...)
 	}
 	// The first update after an import has adopted the trigger: forget the import.
 	if imported, _ := req.Private.GetKey(ctx, privateKeyImported); imported != nil {

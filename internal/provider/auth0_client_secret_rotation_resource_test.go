@@ -111,7 +111,8 @@ func TestAccAuth0ClientSecretRotation_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("last_rotated_at"), timestampValue),
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("last_rotation_job_id"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("next_rotation_at"), timestampValue),
-					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual"), knownvalue.Bool(false)),
+					// The KMS counts creating as a manual rotation.
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("last_rotation_message"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("connection_name"), knownvalue.StringExact("acc-auth0")),
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("environment_name"), knownvalue.StringExact("Development")),
@@ -296,7 +297,8 @@ func TestAccAuth0ClientSecretRotation_rotationTrigger(t *testing.T) {
 				Config: rotationHCL(env, withTrigger(`"2026-11-01"`)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("active_index"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual"), knownvalue.Bool(false)),
+					// Creating counts as a manual rotation; active_index 0 shows there was no second.
+					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("is_last_rotation_manual"), knownvalue.Bool(true)),
 				},
 				Check: func(*terraform.State) error {
 					if n := env.KMS.RequestCount("POST /api/v2/secret-rotations/auth0-client-secret/{id}/rotate-secrets"); n != 0 {

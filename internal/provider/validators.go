@@ -9,16 +9,19 @@ import (
 )
 
 // The server's rules, checked at plan time so that a bad configuration fails
-// before any request (api-contract.md, "Create body").
+// before any request.
 var (
 	// slugPattern: lowercase letters, digits and single hyphens. The server
-	// lowercases names, so an upper-case name would come back changed.
+	// refuses (422) a name that is not already such a slug.
 	slugPattern       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	environmentSlug   = regexp.MustCompile(`^[a-z0-9]+([_-][a-z0-9]+)*$`)
 	secretPathPattern = regexp.MustCompile(`^/([A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/?)?$`)
 	secretNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 	noSpacePattern    = regexp.MustCompile(`^\S+$`)
+	// audiencePattern: an http(s) URL ending in "/", because the KMS appends
+	// "clients/<id>" to the audience to reach the Management API.
+	audiencePattern = regexp.MustCompile(`^https?://[^\s/]+(/\S*)?/$`)
 )
 
 const (
@@ -27,6 +30,8 @@ const (
 	envRule        = "must be an environment slug: lowercase letters and digits, separated by single hyphens or underscores"
 	secretPathRule = "must be a folder path starting with \"/\", e.g. \"/\" or \"/app/auth0\" (letters, digits, _ . - between single slashes)"
 	secretNameRule = "must be a secret name of letters, digits, underscores, dots and hyphens (no spaces or slashes)"
+	audienceRule   = "must be the Management API's URL ending in \"/\", e.g. https://example.us.auth0.com/api/v2/ " +
+		"(the KMS appends clients/<client id> to it, so without the slash every rotation fails)"
 )
 
 // durationValidator accepts a positive Go duration.

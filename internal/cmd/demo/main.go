@@ -218,16 +218,17 @@ func run(o options) error {
 }
 
 // showMapped prints the two mapped secrets (the secret masked) and returns
-// the client secret.
+// the client secret. A secret the KMS holds back (AI-access policy) is an
+// error that says so, never an empty value.
 func showMapped(st *localstack.Stack) (string, error) {
 	ctx := context.Background()
 	id, err := st.Client.GetSecret(ctx, localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_ID")
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("reading the mapped client id: %w", err)
 	}
 	secret, err := st.Client.GetSecret(ctx, localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET")
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("reading the mapped client secret: %w", err)
 	}
 	info("BILLING_AUTH0_CLIENT_ID     = %s (version %d)", id.SecretValue, id.Version)
 	info("BILLING_AUTH0_CLIENT_SECRET = %s (version %d, %d characters)", mask(secret.SecretValue), secret.Version, len(secret.SecretValue))

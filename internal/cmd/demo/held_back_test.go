@@ -1,0 +1,34 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+)
+
+// A Hanzo KMS may answer a read with a null secret while an AI-access policy
+// holds it back: the demo says so instead of showing an empty value.
+func TestShowMappedSaysWhenASecretIsHeldBack(t *testing.T) {
+	st, err := localstack.Start(localstack.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	out = io.Discard
+	st.KMS.PutSecret(localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_ID", "app-client-1")
+	st.KMS.PutSecret(localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET", "s3cr3t-value")
+	if _, err := showMapped(st); err != nil {
+		t.Fatalf("readable secrets: %v", err)
+	}
+	st.KMS.HoldBackSecret(localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET", true)
+	_, err = showMapped(st)
+	if !kms.IsSecretNotReadable(err) || !strings.Contains(err.Error(), "BILLING_AUTH0_CLIENT_SECRET") || !strings.Contains(err.Error(), "not readable yet") {
+		t.Fatalf("held-back secret: %v", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3t-value") {
+		t.Fatalf("the error shows the secret's value")
+	}
+}

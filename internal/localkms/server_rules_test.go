@@ -1,0 +1,235 @@
+package localkms_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+)
+
+const rotations = "/api/v2/secret-rotations/auth0-client-secret"
+
+// raw sends a request with exactly the given content type and body.
+func (w *world) raw(method, path, contentType, body string) (int, string) {
+	w.t.Helper()
+	req, _ := http.NewRequest(method, w.url+path, strings.NewReader(body))
+	if body == "" {
+		req.Body, req.ContentLength = http.NoBody, 0
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Authorization", "Bearer "+w.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// field is m[key] as a T, or fails the test.
+func field[T any](t *testing.T, m map[string]any, key string) T {
+	t.Helper()
+	v, ok := m[key].(T)
+	if !ok {
+		t.Fatalf("%s is %T (%v) in %v", key, m[key], m[key], m)
+	}
+	return v
+}
+
+// The server replaces the application's secret at Auth0 before it checks the
+// mapped names: a create refused for a taken name has already locked the
+// application's consumers out.
+func TestCreateTouchesAuth0BeforeCheckingMappedNames(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	conn := w.connection()
+	w.kms.PutSecret("p", "dev", "/a/b", "SECRET", "someone else's")
+	before := w.tenant.Secret("app")
+	status, out := w.call("POST", rotations, map[string]any{
+		"name": "rot", "projectId": "p", "connectionId": conn, "environment": "dev", "secretPath": "/a/b", "rotationInterval": 1,
+		"parameters": map[string]string{"clientId": "app"}, "secretsMapping": map[string]string{"clientId": "ID", "clientSecret": "SECRET"},
+	})
+	if status != 400 || out["message"] != `The following secrets already exist at the path "/a/b": SECRET` {
+		t.Fatalf("create over a taken name: %d %v", status, out)
+	}
+	if w.tenant.Secret("app") == before {
+		t.Errorf("the application's secret was not replaced before the refusal")
+	}
+	if v, _ := w.kms.SecretValue("p", "dev", "/a/b", "SECRET"); v != "someone else's" {
+		t.Errorf("the existing secret changed: %q", v)
+	}
+	if _, ok := w.kms.SecretValue("p", "dev", "/a/b", "ID"); ok {
+		t.Errorf("a refused create wrote a mapped secret")
+	}
+	_, list := w.call("GET", rotations+"?projectId=p", nil)
+	if n := len(field[[]any](t, list, "secretRotations")); n != 0 {
+		t.Errorf("a refused create left %d rotations", n)
+	}
+}
+
+// A PATCH of parameters.clientId switches the application and issues
+// nothing: the mapped secrets keep the previous application's credentials.
+func TestPatchClientIDSwitchesWithoutIssuing(t *testing.T) {
+	w := newWorld(t, "")
+	w.tenant.AddApplication(localauth0.Application{ClientID: "app2", Audiences: []string{"urn:api"}})
+	w.login()
+	rot := w.create(w.connection(), nil)
+	id := field[string](t, rot, "id")
+	app2Before, appSecret := w.tenant.Secret("app2"), w.tenant.Secret("app")
+	status, out := w.call("PATCH", rotations+"/"+id, map[string]any{"parameters": map[string]string{"clientId": "app2"}})
+	if status != 200 {
+		t.Fatalf("patch: %d %v", status, out)
+	}
+	got := field[map[string]any](t, out, "secretRotation")
+	if field[map[string]any](t, got, "parameters")["clientId"] != "app2" || got["activeIndex"] != float64(0) || got["lastRotatedAt"] != rot["lastRotatedAt"] {
+		t.Errorf("after the switch: %v", got)
+	}
+	if w.tenant.Secret("app2") != app2Before || w.tenant.Secret("app") != appSecret {
+		t.Errorf("the switch touched Auth0")
+	}
+	if v, _ := w.kms.SecretValue("p", "dev", "/a/b", "ID"); v != "app" {
+		t.Errorf("mapped client id after the switch = %q, want the old application's", v)
+	}
+	// The next rotation issues the new application's credentials.
+	w.now = w.now.Add(1)
+	if status, out := w.raw("POST", rotations+"/"+id+"/rotate-secrets", "", ""); status != 200 {
+		t.Fatalf("rotate: %d %s", status, out)
+	}
+	if v, _ := w.kms.SecretValue("p", "dev", "/a/b", "ID"); v != "app2" {
+		t.Errorf("mapped client id after the rotation = %q", v)
+	}
+	if v, _ := w.kms.SecretValue("p", "dev", "/a/b", "SECRET"); v != w.tenant.Secret("app2") || w.tenant.Secret("app") != appSecret {
+		t.Errorf("the rotation did not issue the new application's secret, or touched the old one")
+	}
+}
+
+// Fastify refuses a body labelled application/json that is empty, before the
+// route runs; the server's error handler answers it as a generic 500.
+func TestEmptyJSONBodyRefused(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	id := field[string](t, w.create(w.connection(), nil), "id")
+	secret := w.tenant.Secret("app")
+	status, body := w.raw("POST", rotations+"/"+id+"/rotate-secrets", "application/json", "")
+	if status != 500 || !strings.Contains(body, `"message":"Something went wrong"`) || !strings.Contains(body, `"error":"InternalServerError"`) {
+		t.Errorf("rotate-secrets with an empty JSON body: %d %s", status, body)
+	}
+	if w.tenant.Secret("app") != secret {
+		t.Errorf("the refused request rotated")
+	}
+	// A GET's body is never parsed, whatever it says it is.
+	if status, _ := w.raw("GET", rotations+"/"+id, "application/json", ""); status != 200 {
+		t.Errorf("a GET labelled JSON was refused: %d", status)
+	}
+	if status, body := w.raw("POST", rotations+"/"+id+"/rotate-secrets", "", ""); status != 200 {
+		t.Errorf("rotate-secrets without a content type: %d %s", status, body)
+	}
+	if status, body := w.raw("PATCH", rotations+"/"+id, "application/json; charset=utf-8", " "); status != 500 {
+		t.Errorf("PATCH with a blank JSON body: %d %s", status, body)
+	}
+}
+
+// Names are refused, not lowercased; connection names may have 64 characters.
+func TestNamesMustAlreadyBeLowercaseSlugs(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	conn := w.connection()
+	status, out := w.call("POST", rotations, map[string]any{
+		"name": "Billing-Rot", "projectId": "p", "connectionId": conn, "environment": "dev", "secretPath": "/a/b", "rotationInterval": 1,
+		"parameters": map[string]string{"clientId": "app"}, "secretsMapping": map[string]string{"clientId": "ID", "clientSecret": "SECRET"},
+	})
+	if status != 422 {
+		t.Errorf("mixed-case rotation name: %d %v", status, out)
+	}
+	creds := map[string]string{"domain": w.tenant.Domain(), "clientId": "rotator", "clientSecret": w.tenant.Secret("rotator"), "audience": w.tenant.ManagementAudience()}
+	for name, want := range map[string]int{"Upper": 422, strings.Repeat("a", 64): 200, strings.Repeat("b", 65): 422} {
+		status, out := w.call("POST", "/api/v1/app-connections/auth0", map[string]any{"name": name, "method": "client-credentials", "credentials": creds})
+		if status != want {
+			t.Errorf("connection name %q: %d %v, want %d", name, status, out, want)
+		}
+	}
+}
+
+// A Hanzo KMS may hold a secret's value back from the reading identity.
+func TestHeldBackSecretReadsAsNull(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	w.kms.PutSecret("p", "dev", "/a/b", "HELD", "value")
+	if !w.kms.HoldBackSecret("p", "dev", "/a/b", "HELD", true) {
+		t.Fatal("HoldBackSecret did not find the secret")
+	}
+	status, body := w.raw("GET", "/api/v4/secrets/HELD?projectId=p&environment=dev&secretPath=/a/b", "", "")
+	if status != 200 || !strings.Contains(body, `"secret":null`) || !strings.Contains(body, `"status":"pending"`) || strings.Contains(body, "value") {
+		t.Errorf("held-back read: %d %s", status, body)
+	}
+}
+
+// The schedule: a manual rotation (create counts) at or after the day's
+// rotateAtUtc adds a day; one before it does not. A failed manual rotation
+// sets nextRotationAt to the next day at rotateAtUtc, even with
+// auto-rotation off, and keeps isLastRotationManual.
+func TestScheduleAfterManualRotationsAndFailures(t *testing.T) {
+	w := newWorld(t, "") // the clock reads 2026-03-01 10:00 UTC
+	w.login()
+	conn := w.connection()
+	late := w.create(conn, map[string]any{"rotateAtUtc": map[string]int{"hours": 10, "minutes": 0}})
+	if late["nextRotationAt"] != "2026-03-05T10:00:00.000Z" {
+		t.Errorf("created at 10:00, rotating at 10:00, interval 3: next %v, want 03-05 10:00", late["nextRotationAt"])
+	}
+	early := w.create(conn, map[string]any{"name": "early", "rotateAtUtc": map[string]int{"hours": 10, "minutes": 1},
+		"secretsMapping": map[string]string{"clientId": "ID2", "clientSecret": "SECRET2"}})
+	if early["nextRotationAt"] != "2026-03-04T10:01:00.000Z" {
+		t.Errorf("created at 10:00, rotating at 10:01, interval 3: next %v, want 03-04 10:01", early["nextRotationAt"])
+	}
+
+	off := w.create(conn, map[string]any{"name": "off", "isAutoRotationEnabled": false,
+		"secretsMapping": map[string]string{"clientId": "ID3", "clientSecret": "SECRET3"}})
+	if off["nextRotationAt"] != nil || off["isLastRotationManual"] != true {
+		t.Errorf("auto-rotation off: %v", off)
+	}
+	w.tenant.SetManagementScopes("rotator", []string{"read:clients"})
+	offID := field[string](t, off, "id")
+	status, body := w.raw("POST", rotations+"/"+offID+"/rotate-secrets", "", "")
+	if status != 500 || !strings.Contains(body, "Failed to generate new credentials: ") {
+		t.Fatalf("a rotation refused by Auth0: %d %s", status, body)
+	}
+	_, got := w.call("GET", rotations+"/"+offID, nil)
+	rot := field[map[string]any](t, got, "secretRotation")
+	if rot["rotationStatus"] != "failed" || rot["nextRotationAt"] != "2026-03-02T04:30:00.000Z" || rot["isLastRotationManual"] != true {
+		t.Errorf("after a failed manual rotation with auto-rotation off: status %v, next %v, manual %v",
+			rot["rotationStatus"], rot["nextRotationAt"], rot["isLastRotationManual"])
+	}
+	// The scheduler does not rotate it, auto-rotation being off.
+	w.tenant.SetManagementScopes("rotator", []string{"read:clients", "update:client_keys"})
+	w.now = time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC)
+	w.login()
+	if n := w.kms.Tick(); n != 0 {
+		t.Errorf("the scheduler attempted %d rotations; the failed one has auto-rotation off, the others are not due", n)
+	}
+}
+
+// The connection's credential check answers the HTTP library's generic
+// message, and a connection a rotation uses cannot be deleted.
+func TestConnectionCheckAndDeleteMessages(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	status, out := w.call("POST", "/api/v1/app-connections/auth0", map[string]any{
+		"name": "wrong", "method": "client-credentials",
+		"credentials": map[string]string{"domain": w.tenant.Domain(), "clientId": "rotator", "clientSecret": "wrong", "audience": w.tenant.ManagementAudience()},
+	})
+	if status != 400 || out["message"] != "Request failed with status code 401" {
+		t.Errorf("wrong connection secret: %d %v", status, out)
+	}
+	conn := w.connection()
+	w.create(conn, nil)
+	status, out = w.call("DELETE", "/api/v1/app-connections/auth0/"+conn, nil)
+	if status != 400 || out["message"] != "Cannot delete App Connection with existing connections. Remove all existing connections and try again." {
+		t.Errorf("deleting a connection in use: %d %v", status, out)
+	}
+}

@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+)
+
+// This file holds the rules the rotation resource follows because of how the
+// KMS server behaves, each one a way a user's Auth0 consumers could otherwise
+// be locked out.
+
+// ensureMappedSecretsFree proves, before a create, that no secret with either
+// mapped name exists in the rotation's folder.
+//
+// The KMS replaces the application's client secret at Auth0 before it checks
+// the mapped names: a create it then refuses ("The following secrets already
+// exist") has already changed the live secret, and nothing holds the new one.
+// So the names are read first (one GET each) and the create is never sent
+// while one is taken. A secret the KMS holds back (AI-access policy) exists:
+// it counts as taken.
+func ensureMappedSecretsFree(ctx context.Context, client *kms.Client, body kms.CreateAuth0ClientSecretRotationRequest, diags *diag.Diagnostics) {
+	names := []struct{ attr, name string }{
+		{"client_id", body.SecretsMapping.ClientID},
+		{"client_secret", body.SecretsMapping.ClientSecret},
+	}
+	for _, n := range names {
+		attrPath := path.Root("secrets_mapping").AtName(n.attr)
+		exists, err := client.SecretExists(ctx, body.ProjectID, body.Environment, body.SecretPath, n.name)
+		if err != nil {
+			diags.AddAttributeError(attrPath, "Could not check that the mapped secret name is free",
+				fmt.Sprintf("Before creating the rotation the provider reads secret %q in environment %q, folder %q, to make sure "+
+					"it does not exist yet (the KMS changes the Auth0 application's secret before it refuses a taken name). "+
+					"That read failed, so nothing was created: %s\n\nThe machine identity needs read access to secrets in that folder.",
+					n.name, body.Environment, body.SecretPath, apiErrorDetail(err)))
+			return
+		}
+		if exists {
+			diags.AddAttributeError(attrPath, "Mapped secret already exists",
+				fmt.Sprintf("secrets_mapping.%s names secret %q, which already exists in environment %q, folder %q of project %s. "+
+					"A rotation writes its own secrets and the KMS refuses names that are taken, but only after it has replaced the "+
+					"Auth0 application's client secret, which would lock every consumer out. Nothing was sent.\n\n"+
+					"Choose another name in secrets_mapping, or delete or rename the existing secret. If this create replaces a "+
+					"rotation of the same folder (create_before_destroy, or a destroy that kept the secrets), see "+
+					"delete_secrets_on_destroy.",
+					n.attr, n.name, body.Environment, body.SecretPath, body.ProjectID))
+		}
+	}
+}
+
+// refuseStrandingReplacement fails the plan of a replacement that would leave
+// the user with no rotation: the replacing rotation goes into the same folder
+// with a mapped name the old one used, and the old one keeps its secrets on
+// destroy (delete_secrets_on_destroy false in state). The new create would
+// then be refused (safely, by ensureMappedSecretsFree) after the old
+// rotation was already gone.
+func refuseStrandingReplacement(ctx context.Context, plan, state auth0RotationModel, diags *diag.Diagnostics) {
+	if state.DeleteSecretsOnDestroy.ValueBool() {
+		return
+	}
+	changed := changedReplacementAttributes(plan, state)
+	if len(changed) == 0 {
+		return
+	}
+	sameFolder := plan.ProjectID.Equal(state.ProjectID) && plan.Environment.Equal(state.Environment) &&
+		!plan.SecretPath.IsUnknown() && normalizeSecretPath(plan.SecretPath.ValueString()) == normalizeSecretPath(state.SecretPath.ValueString())
+	if !sameFolder {
+		return
+	}
+	oldMapping := objectAs[secretsMappingModel](ctx, state.SecretsMapping, diags)
+	newMapping := secretsMappingModel{ClientID: types.StringUnknown(), ClientSecret: types.StringUnknown()}
+	if !plan.SecretsMapping.IsUnknown() && !plan.SecretsMapping.IsNull() {
+		newMapping = objectAs[secretsMappingModel](ctx, plan.SecretsMapping, diags)
+	}
+	if diags.HasError() {
+		return
+	}
+	var reused []string
+	for _, newName := range []types.String{newMapping.ClientID, newMapping.ClientSecret} {
+		for _, oldName := range []types.String{oldMapping.ClientID, oldMapping.ClientSecret} {
+			// An unknown new name may turn out to be an old one.
+			if newName.IsUnknown() || newName.IsNull() || newName.Equal(oldName) {
+				reused = append(reused, oldName.ValueString())
+			}
+		}
+	}
+	if len(reused) == 0 {
+		return
+	}
+	diags.AddAttributeError(path.Root(changed[0]), "This replacement would leave the rotation's secrets in the way",
+		fmt.Sprintf("Changing %s replaces the rotation, in the same folder (environment %q, folder %q) and with the mapped secret "+
+			"name(s) %s. With delete_secrets_on_destroy = false (the value in state) the old rotation's secrets stay when it is "+
+			"destroyed, and the KMS refuses to create a rotation whose mapped names are taken: you would be left with no rotation.\n\n"+
+			"Either:\n"+
+			"  - first set delete_secrets_on_destroy = true and apply (an in-place change that sends nothing to the KMS), then "+
+			"make this change: the old secrets are deleted with the old rotation and the new rotation writes fresh ones under the "+
+			"same names (consumers read a new client secret, as after any rotation); or\n"+
+			"  - rename both secrets in secrets_mapping in this same change, and move consumers to the new names.",
+			strings.Join(changed, " and "), state.Environment.ValueString(), normalizeSecretPath(state.SecretPath.ValueString()),
+			quoteAll(uniqueStrings(reused))))
+}
+
+// changedReplacementAttributes lists the attributes whose change replaces
+// the rotation while keeping its folder (an unknown value may change).
+func changedReplacementAttributes(plan, state auth0RotationModel) []string {
+	var changed []string
+	if plan.ProjectID.IsUnknown() || !plan.ProjectID.Equal(state.ProjectID) {
+		changed = append(changed, "project_id")
+	}
+	if plan.ConnectionID.IsUnknown() || !plan.ConnectionID.Equal(state.ConnectionID) {
+		changed = append(changed, "connection_id")
+	}
+	return changed
+}
+
+func uniqueStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func quoteAll(in []string) string {
+	quoted := make([]string, len(in))
+	for i, s := range in {
+		quoted[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// privateKeyRotationOwed marks a rotation whose application was switched
+// (parameters.client_id) but whose follow-up rotation failed: the next plan
+// rotates even though no attribute differs.
+const privateKeyRotationOwed = "rotation_owed"
+
+func rotationOwed(ctx context.Context, private privateState, diags *diag.Diagnostics) bool {
+	if private == nil {
+		return false
+	}
+	owed, d := private.GetKey(ctx, privateKeyRotationOwed)
+	diags.Append(d...)
+	return string(owed) == "true"
+}
