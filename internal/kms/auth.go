@@ -2,14 +2,17 @@ package kms
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
-// TokenResponse is the answer of universal-auth login and of token renew.
+// TokenResponse is the answer of every login and of token renew.
 type TokenResponse struct {
-	AccessToken       string `json:"accessToken"`
-	ExpiresIn         int64  `json:"expiresIn"`         // seconds
+	AccessToken string `json:"accessToken"`
+	// ExpiresIn is the token's lifetime in seconds; 0 means it never expires.
+	ExpiresIn         int64  `json:"expiresIn"`
 	AccessTokenMaxTTL int64  `json:"accessTokenMaxTTL"` // seconds
 	TokenType         string `json:"tokenType"`
 }
@@ -19,24 +22,83 @@ type universalAuthLoginRequest struct {
 	ClientSecret string `json:"clientSecret"`
 }
 
+type oidcLoginRequest struct {
+	IdentityID string `json:"identityId"`
+	JWT        string `json:"jwt"`
+}
+
 type renewRequest struct {
 	AccessToken string `json:"accessToken"`
 }
 
-// Login checks the credentials now: it logs in with the machine identity (or
-// does nothing with a pre-issued token). Later calls reuse the token.
+// Login methods, as LoginError names them.
+const (
+	LoginUniversalAuth = "universal auth"
+	LoginOIDC          = "OIDC"
+)
+
+// LoginError is a login the KMS refused, or one that could not be sent (an
+// OIDC token that could not be read). It is never retried. Its message says
+// in plain words what the refusal means; Err keeps the API's answer.
+type LoginError struct {
+	Method string // LoginUniversalAuth or LoginOIDC
+	Host   string
+	Err    error
+}
+
+func (e *LoginError) Error() string {
+	msg := fmt.Sprintf("machine identity %s login to %s failed: %v", e.Method, e.Host, e.Err)
+	if reason := e.Reason(); reason != "" {
+		msg += ". " + reason
+	}
+	return msg
+}
+
+func (e *LoginError) Unwrap() error { return e.Err }
+
+// Reason explains the refusals whose server message alone does not say what
+// to do, or "" when the message is enough.
+func (e *LoginError) Reason() string {
+	var apiErr *APIError
+	if !errors.As(e.Err, &apiErr) {
+		return ""
+	}
+	msg := strings.ToLower(apiErr.Message)
+	switch {
+	case strings.Contains(msg, "usage limit reached"):
+		return "The client secret has reached its usage limit: every login uses one use of it, and the KMS revokes it when none is left. " +
+			"Create a new client secret for the identity (or one without a usage limit); logging in again with this one cannot succeed"
+	case strings.Contains(msg, "expired client secret"):
+		return "The client secret has passed its TTL. Create a new client secret for the identity"
+	case strings.Contains(msg, "temporarily locked"):
+		return "Too many refused logins locked this identity's login; wait for the lockout to pass (5 minutes by default) and fix the credentials first"
+	case apiErr.StatusCode == 429:
+		return "The KMS is counting refused logins for this identity (the credentials were refused); fix the credentials before trying again"
+	}
+	return ""
+}
+
+// IsUsageLimitReached reports whether a login was refused because the client
+// secret has no use left.
+func IsUsageLimitReached(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "usage limit reached")
+}
+
+// Login checks the credentials now: it logs in (or does nothing with a
+// pre-issued token). Later calls reuse the token.
 func (c *Client) Login(ctx context.Context) error {
 	_, err := c.tokens.get(ctx)
 	return err
 }
 
 // UniversalAuthLogin exchanges a machine identity's client id and secret for an
-// access token. A refused login is never retried: repeated failures lock the
-// identity.
+// access token. A refused login is never retried: failures count towards the
+// identity's lockout, and every success uses up one use of the secret.
 func (c *Client) UniversalAuthLogin(ctx context.Context, clientID, clientSecret string) (*TokenResponse, error) {
 	var out TokenResponse
 	err := c.do(ctx, request{
-		method: "POST", path: "/api/v1/auth/universal-auth/login", noAuth: true,
+		method: "POST", path: "/api/v1/auth/universal-auth/login", noAuth: true, login: true,
 		body: universalAuthLoginRequest{ClientID: clientID, ClientSecret: clientSecret},
 	}, &out)
 	if err != nil {
@@ -45,11 +107,27 @@ func (c *Client) UniversalAuthLogin(ctx context.Context, clientID, clientSecret 
 	return &out, nil
 }
 
-// RenewToken extends an access token that has not expired yet.
+// OIDCLogin exchanges an OIDC identity token (a JWT from Terraform Cloud,
+// GitHub Actions, Kubernetes...) for an access token of the machine identity
+// whose OIDC auth trusts it. Never retried, like every login.
+func (c *Client) OIDCLogin(ctx context.Context, identityID, jwt string) (*TokenResponse, error) {
+	var out TokenResponse
+	err := c.do(ctx, request{
+		method: "POST", path: "/api/v1/auth/oidc-auth/login", noAuth: true, login: true,
+		body: oidcLoginRequest{IdentityID: identityID, JWT: jwt},
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// RenewToken extends an access token that has not expired yet. The server
+// answers a new token, which replaces the old one.
 func (c *Client) RenewToken(ctx context.Context, accessToken string) (*TokenResponse, error) {
 	var out TokenResponse
 	err := c.do(ctx, request{
-		method: "POST", path: "/api/v1/auth/token/renew", noAuth: true,
+		method: "POST", path: "/api/v1/auth/token/renew", noAuth: true, login: true,
 		body: renewRequest{AccessToken: accessToken},
 	}, &out)
 	if err != nil {
@@ -63,13 +141,23 @@ func (c *Client) RenewToken(ctx context.Context, accessToken string) (*TokenResp
 type tokenSource struct {
 	static                 string
 	clientID, clientSecret string
+	oidcIdentityID         string
+	oidcToken              OIDCTokenSource
 	now                    func() time.Time
 	client                 *Client
 
-	sem       chan struct{} // a mutex that a cancelled context can give up on
-	token     string
-	refreshAt time.Time
-	expiresAt time.Time
+	sem          chan struct{} // a mutex that a cancelled context can give up on
+	token        string
+	neverExpires bool // the KMS answered expiresIn 0
+	refreshAt    time.Time
+	expiresAt    time.Time
+}
+
+func (t *tokenSource) method() string {
+	if t.oidcToken != nil {
+		return LoginOIDC
+	}
+	return LoginUniversalAuth
 }
 
 func (t *tokenSource) get(ctx context.Context) (string, error) {
@@ -84,39 +172,53 @@ func (t *tokenSource) get(ctx context.Context) (string, error) {
 	defer func() { <-t.sem }()
 
 	now := t.now()
-	if t.token != "" && now.Before(t.refreshAt) {
+	if t.token != "" && (t.neverExpires || now.Before(t.refreshAt)) {
 		return t.token, nil
 	}
-	// Renew a token that still works; log in again when that fails or the
-	// token is gone.
+	// Renew a token that still works (the answer is a new token); log in
+	// again when that fails or the token is gone.
 	if t.token != "" && now.Before(t.expiresAt) {
 		if resp, err := t.client.RenewToken(ctx, t.token); err == nil && resp.AccessToken != "" {
 			t.store(resp, now)
+			t.client.logger.Debug(ctx, "hanzokms: access token renewed", map[string]any{"expires_in_seconds": resp.ExpiresIn})
 			return t.token, nil
 		}
 		t.client.logger.Debug(ctx, "hanzokms: token renew failed, logging in again", nil)
 	}
-	resp, err := t.client.UniversalAuthLogin(ctx, t.clientID, t.clientSecret)
+	t.token = ""
+	resp, err := t.login(ctx)
 	if err != nil {
-		t.token = ""
-		return "", fmt.Errorf("machine identity login to %s failed: %w", t.client.Host(), err)
+		return "", &LoginError{Method: t.method(), Host: t.client.Host(), Err: err}
 	}
 	if resp.AccessToken == "" {
-		return "", fmt.Errorf("machine identity login to %s answered no access token", t.client.Host())
+		return "", &LoginError{Method: t.method(), Host: t.client.Host(), Err: errors.New("the KMS answered no access token")}
 	}
 	t.store(resp, now)
-	t.client.logger.Debug(ctx, "hanzokms: logged in", map[string]any{"expires_in_seconds": resp.ExpiresIn})
+	t.client.logger.Debug(ctx, "hanzokms: logged in", map[string]any{"method": t.method(), "expires_in_seconds": resp.ExpiresIn})
 	return t.token, nil
 }
 
-func (t *tokenSource) store(resp *TokenResponse, now time.Time) {
-	lifetime := time.Duration(resp.ExpiresIn) * time.Second
-	if lifetime <= 0 {
-		lifetime = time.Hour
+// login sends one login request. An OIDC token is read again at every
+// login: Terraform Cloud and Kubernetes replace it while a run goes on.
+func (t *tokenSource) login(ctx context.Context) (*TokenResponse, error) {
+	if t.oidcToken == nil {
+		return t.client.UniversalAuthLogin(ctx, t.clientID, t.clientSecret)
 	}
+	jwt, err := t.oidcToken.Token(ctx, t.client.rawHTTP)
+	if err != nil {
+		return nil, fmt.Errorf("reading the OIDC token from %s: %w", t.oidcToken.Describe(), err)
+	}
+	return t.client.OIDCLogin(ctx, t.oidcIdentityID, jwt)
+}
+
+func (t *tokenSource) store(resp *TokenResponse, now time.Time) {
+	t.token = resp.AccessToken
+	// expiresIn 0 is the server's "never expires": no renewal, no new login
+	// unless the server refuses the token.
+	t.neverExpires = resp.ExpiresIn <= 0
+	lifetime := time.Duration(resp.ExpiresIn) * time.Second
 	// Refresh with a fifth of the lifetime left, at most five minutes early.
 	margin := min(lifetime/5, 5*time.Minute)
-	t.token = resp.AccessToken
 	t.expiresAt = now.Add(lifetime)
 	t.refreshAt = t.expiresAt.Add(-margin)
 }

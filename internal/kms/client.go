@@ -39,20 +39,24 @@ const (
 	maxResponseBytes = 16 << 20
 )
 
-// Config says where the KMS is and how to authenticate. Exactly one of Token
-// or the ClientID/ClientSecret pair is expected.
+// Config says where the KMS is and how to authenticate. Exactly one of Token,
+// the ClientID/ClientSecret pair, or OIDCIdentityID with OIDCToken is expected.
 type Config struct {
 	Host         string
 	ClientID     string
 	ClientSecret string
 	Token        string // a pre-issued access token: no login call is made
-	CACertPEM    []byte // extra trusted roots for a private TLS chain
-	Timeout      time.Duration
-	MaxRetries   int // -1 means none; 0 means the default
-	RetryWaitMin time.Duration
-	RetryWaitMax time.Duration
-	UserAgent    string
-	Logger       Logger
+	// OIDCIdentityID is the machine identity that logs in with an OIDC
+	// identity token, which OIDCToken hands out at every login.
+	OIDCIdentityID string
+	OIDCToken      OIDCTokenSource
+	CACertPEM      []byte // extra trusted roots for a private TLS chain
+	Timeout        time.Duration
+	MaxRetries     int // -1 means none; 0 means the default
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	UserAgent      string
+	Logger         Logger
 	// HTTPClient replaces the transport (tests); CACertPEM and Timeout are
 	// then the caller's business.
 	HTTPClient *http.Client
@@ -78,6 +82,7 @@ type Client struct {
 	http      *retryablehttp.Client
 	rootCAs   *x509.CertPool // nil: the system roots
 	tokens    *tokenSource
+	rawHTTP   *http.Client // the transport without retries, for OIDC token sources
 	userAgent string
 	logger    Logger
 }
@@ -121,11 +126,22 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	hasPair := cfg.ClientID != "" || cfg.ClientSecret != ""
+	hasOIDC := cfg.OIDCIdentityID != "" || cfg.OIDCToken != nil
+	methods := 0
+	for _, set := range []bool{cfg.Token != "", hasPair, hasOIDC} {
+		if set {
+			methods++
+		}
+	}
 	switch {
-	case cfg.Token != "" && hasPair:
-		return nil, errors.New("both an access token and a client id/secret were given: use one")
-	case cfg.Token == "" && (cfg.ClientID == "" || cfg.ClientSecret == ""):
-		return nil, errors.New("a client id and a client secret (or an access token) are required")
+	case methods > 1:
+		return nil, errors.New("more than one login method was given (access token, client id/secret, OIDC): use one")
+	case methods == 0:
+		return nil, errors.New("a client id and a client secret, an OIDC identity id and token, or an access token is required")
+	case hasPair && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return nil, errors.New("a client id and a client secret are both required")
+	case hasOIDC && (cfg.OIDCIdentityID == "" || cfg.OIDCToken == nil):
+		return nil, errors.New("an OIDC identity id and a source of OIDC tokens are both required")
 	}
 
 	httpClient := cfg.HTTPClient
@@ -183,9 +199,10 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, userAgent: userAgent, logger: logger}
+	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, rawHTTP: httpClient, userAgent: userAgent, logger: logger}
 	c.tokens = &tokenSource{
 		static: cfg.Token, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret,
+		oidcIdentityID: cfg.OIDCIdentityID, oidcToken: cfg.OIDCToken,
 		now: now, sem: make(chan struct{}, 1), client: c,
 	}
 	return c, nil
@@ -209,7 +226,20 @@ type request struct {
 	// 502/503/504; the others only when the server cannot have acted.
 	idempotent bool
 	noAuth     bool
+	// login requests (login, renew) are never sent again after an answer:
+	// a refused login counts towards the identity's lockout (a 429 there
+	// means the credentials were wrong), a successful one uses up a use of
+	// the client secret. Only a connection that was never made is retried.
+	login bool
 }
+
+type retryPolicy int
+
+const (
+	retryNotIdempotent retryPolicy = iota
+	retryIdempotent
+	retryLogin
+)
 
 type retryPolicyKey struct{}
 
@@ -250,7 +280,14 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 		}
 	}
 
-	ctx = context.WithValue(ctx, retryPolicyKey{}, req.idempotent)
+	policy := retryNotIdempotent
+	switch {
+	case req.login:
+		policy = retryLogin
+	case req.idempotent:
+		policy = retryIdempotent
+	}
+	ctx = context.WithValue(ctx, retryPolicyKey{}, policy)
 	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), payload)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", req.method, req.path, err)
@@ -325,7 +362,8 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	idempotent, _ := ctx.Value(retryPolicyKey{}).(bool)
+	policy, _ := ctx.Value(retryPolicyKey{}).(retryPolicy)
+	idempotent := policy == retryIdempotent
 	if err != nil {
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) {
@@ -335,6 +373,8 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return idempotent || neverSent(err), err
 	}
 	switch {
+	case policy == retryLogin:
+		return false, nil
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return true, nil // refused before acting: always safe
 	case isGatewayStatus(resp.StatusCode):
@@ -399,7 +439,7 @@ func cleanTransportError(err error) error {
 // secretKeys are the JSON keys whose values never reach a log.
 var secretKeys = map[string]bool{
 	"clientsecret": true, "client_secret": true, "accesstoken": true, "access_token": true,
-	"token": true, "secretvalue": true, "password": true, "generatedcredentials": true,
+	"token": true, "jwt": true, "secretvalue": true, "password": true, "generatedcredentials": true,
 }
 
 // redactedBody is a body to log: it is redacted only when a logger actually
