@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	}
 	handle("POST /api/v1/auth/universal-auth/login", false, s.login)
 	handle("POST /api/v1/auth/token/renew", false, s.renew)
+	handle("POST /api/v1/auth/oidc-auth/login", false, s.oidcLogin)
 
 	handle("POST "+rotationsBase, true, s.createRotation)
 	handle("GET "+rotationsBase, true, s.listRotations)
@@ -76,6 +77,9 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 
 	fault := s.takeFault(route)
 	if fault != nil {
+		if fault.OnFire != nil {
+			fault.OnFire()
+		}
 		if fault.Delay > 0 {
 			select {
 			case <-time.After(fault.Delay):
@@ -88,11 +92,18 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 				w.Header().Set("Retry-After", fault.RetryAfter)
 			}
 			status = fault.Status
-			apiError(w, fault.Status, errorName(fault.Status), "Injected fault")
+			message := "Injected fault"
+			if fault.Message != "" {
+				message = fault.Message
+			}
+			apiError(w, fault.Status, errorName(fault.Status), message)
 			return
 		}
 		if fault.ExpireTokens {
 			s.ExpireAllTokens()
+		}
+		if fault.ExpireTokensByTTL {
+			s.ExpireAllTokensByTTL()
 		}
 		if fault.DropBeforeAct {
 			status = -1
@@ -171,31 +182,6 @@ func dropConnection(w http.ResponseWriter) {
 		}
 	}
 	panic(http.ErrAbortHandler)
-}
-
-// authenticate accepts only machine identity access tokens issued by login.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (bool, int) {
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || raw == "" {
-		apiError(w, 401, "UnauthorizedError", "Missing Authorization header with a Bearer token")
-		return false, 401
-	}
-	if strings.HasPrefix(raw, "st.") {
-		apiError(w, 401, "UnauthorizedError", "Service tokens are not accepted on this route: use a machine identity access token")
-		return false, 401
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, known := s.st.Tokens[raw]
-	if !known {
-		apiError(w, 401, "TokenError", "Invalid access token")
-		return false, 401
-	}
-	if !s.now().Before(tok.ExpiresAt) {
-		apiError(w, 401, "TokenError", "Your token has expired. Please re-authenticate.")
-		return false, 401
-	}
-	return true, 0
 }
 
 func errorName(status int) string {
@@ -277,100 +263,4 @@ func formatTimePtr(t *time.Time) *string {
 	}
 	s := formatTime(*t)
 	return &s
-}
-
-// login is universal-auth: three refused logins in a row lock the identity
-// for 300 seconds.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		ClientID     string `json:"clientId"`
-		ClientSecret string `json:"clientSecret"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	id, ok := s.st.Identities[body.ClientID]
-	if ok && now.Before(id.LockedUntil) {
-		apiError(w, 401, "UnauthorizedError", "This identity auth method is temporarily locked, please try again later")
-		return
-	}
-	if !ok || id.ClientSecret != body.ClientSecret {
-		if ok {
-			id.FailedLogins++
-			if id.FailedLogins >= 3 {
-				id.LockedUntil = now.Add(300 * time.Second)
-				id.FailedLogins = 0
-			}
-			s.persist()
-		}
-		apiError(w, 401, "UnauthorizedError", "Invalid credentials")
-		return
-	}
-	id.FailedLogins = 0
-	s.issueToken(w, id.ClientID, now, now.Add(30*24*time.Hour))
-}
-
-func (s *Server) issueToken(w http.ResponseWriter, clientID string, now, maxTTLAt time.Time) {
-	raw := "kms." + randomSecret(32)
-	expires := now.Add(s.opts.TokenTTL)
-	if expires.After(maxTTLAt) {
-		expires = maxTTLAt
-	}
-	s.st.Tokens[raw] = &token{ClientID: clientID, ExpiresAt: expires, MaxTTLAt: maxTTLAt}
-	// Forget tokens long expired, so the state stays small.
-	for k, t := range s.st.Tokens {
-		if now.Sub(t.ExpiresAt) > 24*time.Hour {
-			delete(s.st.Tokens, k)
-		}
-	}
-	s.persist()
-	writeJSON(w, 200, map[string]any{
-		"accessToken": raw, "expiresIn": int64(expires.Sub(now).Seconds()),
-		"accessTokenMaxTTL": int64(maxTTLAt.Sub(now).Seconds()), "tokenType": "Bearer",
-	})
-}
-
-func (s *Server) renew(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		AccessToken string `json:"accessToken"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	tok, ok := s.st.Tokens[body.AccessToken]
-	if !ok || !now.Before(tok.ExpiresAt) || !now.Before(tok.MaxTTLAt) {
-		apiError(w, 401, "TokenError", "Your token has expired. Please re-authenticate.")
-		return
-	}
-	delete(s.st.Tokens, body.AccessToken)
-	s.issueToken(w, tok.ClientID, now, tok.MaxTTLAt)
-}
-
-// ExpireAllTokens makes every issued access token expired, as if their
-// lifetime had passed (tests of token refresh).
-func (s *Server) ExpireAllTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	past := s.now().Add(-time.Second)
-	for _, t := range s.st.Tokens {
-		t.ExpiresAt = past
-	}
-}
-
-// IssuedTokens lists every access token the server ever issued and still
-// remembers (tests look for them in logs).
-func (s *Server) IssuedTokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.st.Tokens))
-	for t := range s.st.Tokens {
-		out = append(out, t)
-	}
-	return out
 }

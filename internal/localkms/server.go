@@ -43,14 +43,21 @@ type Options struct {
 // Bootstrap seeds a new server: machine identities and projects with their
 // environments and folders.
 type Bootstrap struct {
-	Identities []BootstrapIdentity `json:"identities"`
-	Projects   []BootstrapProject  `json:"projects"`
+	Identities     []BootstrapIdentity `json:"identities"`
+	OIDCIdentities []OIDCIdentity      `json:"oidcIdentities,omitempty"`
+	Projects       []BootstrapProject  `json:"projects"`
 }
 
 // BootstrapIdentity is a machine identity with universal auth.
 type BootstrapIdentity struct {
 	ClientID     string `json:"clientId"`
 	ClientSecret string `json:"clientSecret"`
+	// AccessTokenTTL in seconds; nil means Options.TokenTTL, 0 never expires.
+	AccessTokenTTL *int64 `json:"accessTokenTTL,omitempty"`
+	// ClientSecretNumUsesLimit: how many logins the secret allows; 0 is no limit.
+	ClientSecretNumUsesLimit int `json:"clientSecretNumUsesLimit,omitempty"`
+	// Lockout of refused logins; nil is the server's default (on, 3 in 30 s, 300 s).
+	Lockout *Lockout `json:"lockout,omitempty"`
 }
 
 // BootstrapProject is a project with its environments.
@@ -83,25 +90,15 @@ type Server struct {
 
 // state is everything the server knows; it is what StateFile holds.
 type state struct {
-	Identities  map[string]*identity   `json:"identities"`
-	Tokens      map[string]*token      `json:"tokens"`
-	Projects    map[string]*project    `json:"projects"`
-	Secrets     map[string]*secret     `json:"secrets"`
-	Rotations   map[string]*rotation   `json:"rotations"`
-	Connections map[string]*connection `json:"connections"`
-}
-
-type identity struct {
-	ClientID     string    `json:"clientId"`
-	ClientSecret string    `json:"clientSecret"`
-	FailedLogins int       `json:"failedLogins"`
-	LockedUntil  time.Time `json:"lockedUntil"`
-}
-
-type token struct {
-	ClientID  string    `json:"clientId"`
-	ExpiresAt time.Time `json:"expiresAt"`
-	MaxTTLAt  time.Time `json:"maxTtlAt"`
+	Identities map[string]*identity `json:"identities"`
+	// OIDCIdentities are keyed by identity id (OIDC login names the
+	// identity, not a client id).
+	OIDCIdentities map[string]*oidcIdentity `json:"oidcIdentities,omitempty"`
+	Tokens         map[string]*token        `json:"tokens"`
+	Projects       map[string]*project      `json:"projects"`
+	Secrets        map[string]*secret       `json:"secrets"`
+	Rotations      map[string]*rotation     `json:"rotations"`
+	Connections    map[string]*connection   `json:"connections"`
 }
 
 type project struct {
@@ -155,11 +152,14 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 				return nil, fmt.Errorf("local kms: state file %s: %w", opts.StateFile, err)
 			}
 			s.st = &st
+			if s.st.OIDCIdentities == nil {
+				s.st.OIDCIdentities = map[string]*oidcIdentity{}
+			}
 		}
 	}
 	if s.st == nil {
 		s.st = &state{
-			Identities: map[string]*identity{}, Tokens: map[string]*token{}, Projects: map[string]*project{},
+			Identities: map[string]*identity{}, OIDCIdentities: map[string]*oidcIdentity{}, Tokens: map[string]*token{}, Projects: map[string]*project{},
 			Secrets: map[string]*secret{}, Rotations: map[string]*rotation{}, Connections: map[string]*connection{},
 		}
 		if err := s.seed(boot); err != nil {
@@ -175,7 +175,17 @@ func (s *Server) seed(boot Bootstrap) error {
 		if id.ClientID == "" || id.ClientSecret == "" {
 			return fmt.Errorf("local kms: bootstrap identity needs clientId and clientSecret")
 		}
-		s.st.Identities[id.ClientID] = &identity{ClientID: id.ClientID, ClientSecret: id.ClientSecret}
+		ident := &identity{ClientID: id.ClientID, ClientSecret: id.ClientSecret, AccessTokenTTL: id.AccessTokenTTL,
+			ClientSecretNumUsesLimit: id.ClientSecretNumUsesLimit, Lockout: defaultLockout()}
+		if id.Lockout != nil {
+			ident.Lockout = *id.Lockout
+		}
+		s.st.Identities[id.ClientID] = ident
+	}
+	for _, o := range boot.OIDCIdentities {
+		if err := s.AddOIDCIdentity(o); err != nil {
+			return err
+		}
 	}
 	for _, p := range boot.Projects {
 		if p.ID == "" {
@@ -307,10 +317,19 @@ type Fault struct {
 	DropAfterAct bool
 	// Delay waits before acting.
 	Delay time.Duration
+	// Message replaces "Injected fault" in a Status answer.
+	Message string
 	// ExpireTokens expires every access token before the request is checked,
-	// as if the token ran out in the middle of an apply.
+	// as if the token ran out in the middle of an apply: the server then
+	// refuses it with 403 TokenError (the token's own expiry).
 	ExpireTokens bool
-	Times        int
+	// ExpireTokensByTTL expires every access token the way the server's TTL
+	// bookkeeping does: refused with 401 UnauthorizedError.
+	ExpireTokensByTTL bool
+	// OnFire runs when the fault fires, before anything else (tests change
+	// the world mid-apply with it, e.g. replace an OIDC token file).
+	OnFire func()
+	Times  int
 }
 
 // InjectFault adds a fault.
