@@ -78,6 +78,19 @@ func (e *LoginError) Reason() string {
 	return ""
 }
 
+// OIDCTokenError says the OIDC identity token could not be obtained, so no
+// login was sent.
+type OIDCTokenError struct {
+	Source string // OIDCTokenSource.Describe
+	Err    error
+}
+
+func (e *OIDCTokenError) Error() string {
+	return fmt.Sprintf("reading the OIDC token from %s: %v", e.Source, e.Err)
+}
+
+func (e *OIDCTokenError) Unwrap() error { return e.Err }
+
 // IsUsageLimitReached reports whether a login was refused because the client
 // secret has no use left.
 func IsUsageLimitReached(err error) bool {
@@ -206,7 +219,7 @@ func (t *tokenSource) login(ctx context.Context) (*TokenResponse, error) {
 	}
 	jwt, err := t.oidcToken.Token(ctx, t.client.rawHTTP)
 	if err != nil {
-		return nil, fmt.Errorf("reading the OIDC token from %s: %w", t.oidcToken.Describe(), err)
+		return nil, &OIDCTokenError{Source: t.oidcToken.Describe(), Err: err}
 	}
 	return t.client.OIDCLogin(ctx, t.oidcIdentityID, jwt)
 }

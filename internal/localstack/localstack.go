@@ -21,6 +21,7 @@ import (
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
 )
 
 // Fixed names of the seeded world.
@@ -37,6 +38,14 @@ const (
 	// connection with this domain is one whose Auth0 cannot be reached from
 	// where Terraform runs, a common setup with a self-hosted KMS.
 	KMSOnlyAuth0Domain = "127.0.0.1:1"
+
+	// The machine identity with OIDC Auth, trusting the local issuer as a
+	// KMS identity trusts Terraform Cloud.
+	OIDCIdentityID   = "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31"
+	OIDCAudience     = "hanzo-kms"
+	OIDCBoundSubject = "organization:acme:project:default:workspace:billing:run_phase:*"
+	// OIDCSubject is what a plan or apply of that workspace carries.
+	OIDCSubject = "organization:acme:project:default:workspace:billing:run_phase:apply"
 )
 
 // Clock is a settable clock for the local KMS's scheduler and token expiry.
@@ -70,6 +79,7 @@ type Options struct {
 // Stack is a running world.
 type Stack struct {
 	Tenant               *localauth0.Tenant
+	Issuer               *localoidc.Issuer
 	KMS                  *localkms.Server
 	KMSURL               string
 	Clock                *Clock
@@ -101,10 +111,20 @@ func Start(o Options) (_ *Stack, err error) {
 	tenant.AddApplication(localauth0.Application{ClientID: AppClientID, Name: "Billing API client", Audiences: []string{AppAudience}})
 	tenant.AddAlias(KMSOnlyAuth0Domain)
 
+	st.Issuer, err = localoidc.Start(localoidc.Options{Now: st.Clock.Now, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	st.closers = append(st.closers, st.Issuer.Close)
+
 	st.KMS, err = localkms.New(localkms.Options{
 		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: kmsSideAuth0Client(tenant), Logger: o.Logger,
 	}, localkms.Bootstrap{
 		Identities: []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret}},
+		OIDCIdentities: []localkms.OIDCIdentity{{
+			ID: OIDCIdentityID, DiscoveryURL: st.Issuer.URL(), CACert: string(st.Issuer.CACertPEM()),
+			BoundIssuer: st.Issuer.URL(), BoundAudiences: OIDCAudience, BoundSubject: OIDCBoundSubject,
+		}},
 		Projects: []localkms.BootstrapProject{{ID: ProjectID, Name: "acceptance", Environments: []localkms.BootstrapEnvironment{
 			{Slug: "dev", Name: "Development", Folders: []string{"/app/auth0"}},
 			{Slug: "prod", Name: "Production", Folders: []string{"/app/auth0"}},
@@ -168,6 +188,16 @@ func (st *Stack) Close() {
 		st.closers[i]()
 	}
 	st.closers = nil
+}
+
+// OIDCToken mints an identity token as Terraform Cloud hands an apply of the
+// trusted workspace: the bound audience and subject, five minutes of life,
+// tokenID as its jti (tests see which token a login used).
+func (st *Stack) OIDCToken(tokenID string) string {
+	return st.Issuer.MustMint(localoidc.Claims{
+		Subject: OIDCSubject, Audience: []string{OIDCAudience}, TokenID: tokenID,
+		Extra: map[string]any{"terraform_organization_name": "acme", "terraform_workspace_name": "billing"},
+	})
 }
 
 // Auth0Login is a client credentials login to the tenant, as a consumer of

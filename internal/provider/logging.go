@@ -2,32 +2,55 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // tfLogger sends the kms client's request lines to tflog. The client already
 // redacts bodies; the masks here are a second line: should a configured
-// secret ever reach a message or a field, it is replaced before output.
+// secret (or an OIDC token read later) ever reach a message or a field, it
+// is replaced before output.
 type tfLogger struct {
-	secrets []string
+	secrets *secretSet
+}
+
+type secretSet struct {
+	mu     sync.Mutex
+	values []string
 }
 
 func newTFLogger(secrets ...string) tfLogger {
-	nonEmpty := make([]string, 0, len(secrets))
+	l := tfLogger{secrets: &secretSet{}}
 	for _, s := range secrets {
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
+		l.addSecret(s)
+	}
+	return l
+}
+
+// addSecret masks one more value from now on.
+func (l tfLogger) addSecret(secret string) {
+	if secret == "" {
+		return
+	}
+	l.secrets.mu.Lock()
+	defer l.secrets.mu.Unlock()
+	for _, s := range l.secrets.values {
+		if s == secret {
+			return
 		}
 	}
-	return tfLogger{secrets: nonEmpty}
+	l.secrets.values = append(l.secrets.values, secret)
 }
 
 func (l tfLogger) mask(ctx context.Context) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "client_secret", "clientSecret", "token", "access_token", "accessToken")
-	if len(l.secrets) > 0 {
-		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "client_secret", "clientSecret", "token", "access_token", "accessToken", "jwt")
+	l.secrets.mu.Lock()
+	secrets := append([]string(nil), l.secrets.values...)
+	l.secrets.mu.Unlock()
+	if len(secrets) > 0 {
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	}
 	return ctx
 }

@@ -35,6 +35,21 @@ const (
 	EnvCACertificate  = "HANZO_KMS_CA_CERTIFICATE"
 	EnvRequestTimeout = "HANZO_KMS_REQUEST_TIMEOUT"
 	EnvMaxRetries     = "HANZO_KMS_MAX_RETRIES"
+
+	EnvOIDCIdentityID  = "HANZO_KMS_OIDC_IDENTITY_ID"
+	EnvOIDCTokenEnvVar = "HANZO_KMS_OIDC_TOKEN_ENV_VAR"
+	EnvOIDCTokenFile   = "HANZO_KMS_OIDC_TOKEN_FILE"
+	EnvOIDCAudience    = "HANZO_KMS_OIDC_AUDIENCE"
+)
+
+// Where CI systems hand a job its OIDC identity token.
+const (
+	// EnvTFCWorkloadIdentityToken is Terraform Cloud's (tagged tokens are
+	// TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>, chosen with oidc_token_env_var).
+	EnvTFCWorkloadIdentityToken = "TFC_WORKLOAD_IDENTITY_TOKEN"
+	// GitHub Actions gives a URL and a bearer token to ask for one.
+	EnvGitHubTokenRequestURL   = "ACTIONS_ID_TOKEN_REQUEST_URL"
+	EnvGitHubTokenRequestToken = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
 )
 
 var (
@@ -60,6 +75,11 @@ type providerModel struct {
 	CACertificate  types.String `tfsdk:"ca_certificate"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+
+	OIDCIdentityID  types.String `tfsdk:"oidc_identity_id"`
+	OIDCTokenEnvVar types.String `tfsdk:"oidc_token_env_var"`
+	OIDCTokenFile   types.String `tfsdk:"oidc_token_file"`
+	OIDCAudience    types.String `tfsdk:"oidc_audience"`
 }
 
 // providerData is what every resource receives from Configure: one client,
@@ -76,9 +96,11 @@ func (p *hanzoKMSProvider) Metadata(_ context.Context, _ provider.MetadataReques
 func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Hanzo KMS provider manages [Hanzo KMS](https://kms.hanzo.ai) secret rotations. " +
-			"It authenticates as a machine identity (universal auth: `client_id` and `client_secret`) or with a " +
-			"ready access `token`. Every attribute can be set by an environment variable instead, so a " +
-			"Terraform Cloud workspace needs no provider block at all.",
+			"It logs in as a machine identity in one of three ways, chosen by which attributes are set: universal auth " +
+			"(`client_id` and `client_secret`), OIDC workload identity (`oidc_identity_id`, with the identity token " +
+			"of the Terraform Cloud run, a file, or GitHub Actions), or a ready access `token`. Setting more than one " +
+			"is an error. Every attribute can be set by an environment variable instead, so a Terraform Cloud " +
+			"workspace needs no provider block at all.",
 		Attributes: map[string]schema.Attribute{
 			"host": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Hanzo KMS, e.g. `https://us.kms.hanzo.ai` (the default), " +
@@ -102,9 +124,39 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:  true,
 				Sensitive: true,
 			},
+			"oidc_identity_id": schema.StringAttribute{
+				MarkdownDescription: "ID of a machine identity with OIDC Auth: the provider logs in with an OIDC identity " +
+					"token instead of a stored secret. The token is read at every login from `oidc_token_file`, or the " +
+					"variable `oidc_token_env_var` names, or by default `" + EnvTFCWorkloadIdentityToken + "` (Terraform " +
+					"Cloud workload identity), or requested from GitHub Actions when `" + EnvGitHubTokenRequestURL + "` and `" +
+					EnvGitHubTokenRequestToken + "` are set. Conflicts with `client_id`, `client_secret` and `token`. " +
+					"May also be set with `" + EnvOIDCIdentityID + "`.",
+				Optional: true,
+			},
+			"oidc_token_env_var": schema.StringAttribute{
+				MarkdownDescription: "Name of the environment variable holding the OIDC identity token, e.g. " +
+					"`TFC_WORKLOAD_IDENTITY_TOKEN_KMS` for a tagged Terraform Cloud token. Defaults to `" +
+					EnvTFCWorkloadIdentityToken + "`. Conflicts with `oidc_token_file`. May also be set with `" + EnvOIDCTokenEnvVar + "`.",
+				Optional:   true,
+				Validators: []validator.String{envVarNameValidator{}},
+			},
+			"oidc_token_file": schema.StringAttribute{
+				MarkdownDescription: "Path of a file holding the OIDC identity token, e.g. a Kubernetes projected service " +
+					"account token. It is read again at every login, as the kubelet replaces it. Conflicts with " +
+					"`oidc_token_env_var`. May also be set with `" + EnvOIDCTokenFile + "`.",
+				Optional: true,
+			},
+			"oidc_audience": schema.StringAttribute{
+				MarkdownDescription: "Audience of the token the provider requests from GitHub Actions (when `" +
+					EnvGitHubTokenRequestURL + "` is set); it must be one of the identity's bound audiences. Without it " +
+					"GitHub uses its default audience. Only for the GitHub Actions request: with Terraform Cloud set " +
+					"`TFC_WORKLOAD_IDENTITY_AUDIENCE` in the workspace instead. May also be set with `" + EnvOIDCAudience + "`.",
+				Optional: true,
+			},
 			"ca_certificate": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system roots, for a " +
-					"self-hosted KMS behind a private TLS chain. May also be set with `" + EnvCACertificate + "`.",
+					"self-hosted KMS behind a private TLS chain (also trusted for the GitHub Actions token request). " +
+					"May also be set with `" + EnvCACertificate + "`.",
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
@@ -128,6 +180,10 @@ func (p *hanzoKMSProvider) ConfigValidators(context.Context) []provider.ConfigVa
 	return []provider.ConfigValidator{
 		providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("client_id")),
 		providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("client_secret")),
+		providervalidator.Conflicting(path.MatchRoot("oidc_identity_id"), path.MatchRoot("client_id")),
+		providervalidator.Conflicting(path.MatchRoot("oidc_identity_id"), path.MatchRoot("client_secret")),
+		providervalidator.Conflicting(path.MatchRoot("oidc_identity_id"), path.MatchRoot("token")),
+		providervalidator.Conflicting(path.MatchRoot("oidc_token_env_var"), path.MatchRoot("oidc_token_file")),
 	}
 }
 
@@ -139,7 +195,8 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	// A configuration that depends on values known only after apply cannot
 	// be used yet; resources say so if they need the client during plan.
-	for _, v := range []types.String{cfg.Host, cfg.ClientID, cfg.ClientSecret, cfg.Token, cfg.CACertificate, cfg.RequestTimeout} {
+	for _, v := range []types.String{cfg.Host, cfg.ClientID, cfg.ClientSecret, cfg.Token, cfg.CACertificate, cfg.RequestTimeout,
+		cfg.OIDCIdentityID, cfg.OIDCTokenEnvVar, cfg.OIDCTokenFile, cfg.OIDCAudience} {
 		if v.IsUnknown() {
 			tflog.Debug(ctx, "hanzokms: provider configuration not yet known, skipping configure")
 			return
@@ -150,23 +207,9 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 	}
 
 	settings := resolveSettings(cfg)
-	if settings.token != "" && (settings.clientID != "" || settings.clientSecret != "") {
-		resp.Diagnostics.AddError("Conflicting Hanzo KMS credentials",
-			"Both an access token (token or "+EnvToken+") and a machine identity (client_id/client_secret or "+
-				EnvClientID+"/"+EnvClientSecret+") are set. Set only one of them.")
-		return
-	}
-	if settings.token == "" && (settings.clientID == "" || settings.clientSecret == "") {
-		missing := "client_id (or " + EnvClientID + ") and client_secret (or " + EnvClientSecret + ")"
-		switch {
-		case settings.clientID != "":
-			missing = "client_secret (or " + EnvClientSecret + ")"
-		case settings.clientSecret != "":
-			missing = "client_id (or " + EnvClientID + ")"
-		}
-		resp.Diagnostics.AddError("Missing Hanzo KMS credentials",
-			"The provider needs a machine identity or an access token. Set "+missing+
-				", or set token (or "+EnvToken+") instead.")
+	login, diags := chooseLogin(settings)
+	if diags != nil {
+		resp.Diagnostics.Append(diags...)
 		return
 	}
 	if _, err := kms.ParseHost(settings.host); err != nil {
@@ -194,24 +237,30 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 		}
 	}
 
-	secrets := []string{settings.clientSecret, settings.token}
-	client, err := kms.New(kms.Config{
-		Host:         settings.host,
-		ClientID:     settings.clientID,
-		ClientSecret: settings.clientSecret,
-		Token:        settings.token,
-		CACertPEM:    []byte(settings.caCertificate),
-		Timeout:      timeout,
-		MaxRetries:   maxRetries,
-		UserAgent:    "terraform-provider-hanzokms/" + p.version,
-		Logger:       newTFLogger(secrets...),
-	})
+	logger := newTFLogger(settings.clientSecret, settings.token)
+	kmsCfg := kms.Config{
+		Host:       settings.host,
+		Token:      settings.token,
+		CACertPEM:  []byte(settings.caCertificate),
+		Timeout:    timeout,
+		MaxRetries: maxRetries,
+		UserAgent:  "terraform-provider-hanzokms/" + p.version,
+		Logger:     logger,
+	}
+	switch login.method {
+	case loginUniversalAuth:
+		kmsCfg.ClientID, kmsCfg.ClientSecret = settings.clientID, settings.clientSecret
+	case loginOIDC:
+		// Every OIDC token read is masked in the provider's log lines too.
+		kmsCfg.OIDCIdentityID, kmsCfg.OIDCToken = settings.oidcIdentityID, maskedTokenSource{login.oidcSource, logger}
+	}
+	client, err := kms.New(kmsCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Hanzo KMS provider configuration", err.Error())
 		return
 	}
 	if err := client.Login(ctx); err != nil {
-		resp.Diagnostics.AddError(kmsLoginFailure(err, client.Host()))
+		resp.Diagnostics.AddError(loginFailure(login, settings, err, client.Host()))
 		return
 	}
 	data := &providerData{client: client}
@@ -224,30 +273,44 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 // the ones the configuration leaves out.
 type settings struct {
 	host, clientID, clientSecret, token, caCertificate, requestTimeout, maxRetries string
+
+	oidcIdentityID, oidcTokenEnvVar, oidcTokenFile, oidcAudience string
+	// fromEnv names the attributes that came from environment variables,
+	// so that an error can say where a value was set.
+	fromEnv map[string]bool
 }
 
 func resolveSettings(cfg providerModel) settings {
-	pick := func(v types.String, env, fallback string) string {
+	fromEnv := map[string]bool{}
+	pickNamed := func(name string, v types.String, env, fallback string) string {
 		if !v.IsNull() {
 			return v.ValueString()
 		}
 		if e := os.Getenv(env); e != "" {
+			fromEnv[name] = true
 			return e
 		}
 		return fallback
 	}
+	pick := func(v types.String, env, fallback string) string { return pickNamed("", v, env, fallback) }
 	maxRetries := os.Getenv(EnvMaxRetries)
 	if !cfg.MaxRetries.IsNull() {
 		maxRetries = strconv.FormatInt(cfg.MaxRetries.ValueInt64(), 10)
 	}
 	return settings{
 		host:           pick(cfg.Host, EnvHost, kms.DefaultHost),
-		clientID:       pick(cfg.ClientID, EnvClientID, ""),
-		clientSecret:   pick(cfg.ClientSecret, EnvClientSecret, ""),
-		token:          pick(cfg.Token, EnvToken, ""),
+		clientID:       pickNamed("client_id", cfg.ClientID, EnvClientID, ""),
+		clientSecret:   pickNamed("client_secret", cfg.ClientSecret, EnvClientSecret, ""),
+		token:          pickNamed("token", cfg.Token, EnvToken, ""),
 		caCertificate:  pick(cfg.CACertificate, EnvCACertificate, ""),
 		requestTimeout: pick(cfg.RequestTimeout, EnvRequestTimeout, ""),
 		maxRetries:     maxRetries,
+
+		oidcIdentityID:  pickNamed("oidc_identity_id", cfg.OIDCIdentityID, EnvOIDCIdentityID, ""),
+		oidcTokenEnvVar: pickNamed("oidc_token_env_var", cfg.OIDCTokenEnvVar, EnvOIDCTokenEnvVar, ""),
+		oidcTokenFile:   pickNamed("oidc_token_file", cfg.OIDCTokenFile, EnvOIDCTokenFile, ""),
+		oidcAudience:    pickNamed("oidc_audience", cfg.OIDCAudience, EnvOIDCAudience, ""),
+		fromEnv:         fromEnv,
 	}
 }
 

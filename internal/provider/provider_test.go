@@ -29,7 +29,9 @@ func configure(t *testing.T, values map[string]attr.Value) fwprovider.ConfigureR
 
 func clearProviderEnv(t *testing.T) {
 	for _, k := range []string{provider.EnvHost, provider.EnvClientID, provider.EnvClientSecret, provider.EnvToken,
-		provider.EnvCACertificate, provider.EnvRequestTimeout, provider.EnvMaxRetries} {
+		provider.EnvCACertificate, provider.EnvRequestTimeout, provider.EnvMaxRetries,
+		provider.EnvOIDCIdentityID, provider.EnvOIDCTokenEnvVar, provider.EnvOIDCTokenFile, provider.EnvOIDCAudience,
+		provider.EnvTFCWorkloadIdentityToken, provider.EnvGitHubTokenRequestURL, provider.EnvGitHubTokenRequestToken} {
 		t.Setenv(k, "")
 	}
 }

@@ -1,0 +1,209 @@
+package provider_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+)
+
+const oidcLoginRoute = "POST /api/v1/auth/oidc-auth/login"
+
+// A Terraform Cloud workspace with workload identity: two non-secret
+// variables (host and identity id) and the run's token; no client secret.
+func TestProviderLogsInWithTerraformCloudWorkloadIdentityFromEnvironmentAlone(t *testing.T) {
+	env := acctest.Start(t)
+	clearProviderEnv(t)
+	t.Setenv(provider.EnvHost, env.KMSURL)
+	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(provider.EnvTFCWorkloadIdentityToken, env.OIDCToken("run-1"))
+	resp := configure(t, nil)
+	if resp.Diagnostics.HasError() || resp.ResourceData == nil {
+		t.Fatalf("configure: %v", resp.Diagnostics)
+	}
+	if n := env.KMS.RequestCount(oidcLoginRoute); n != 1 {
+		t.Errorf("%d OIDC logins, want 1", n)
+	}
+	if n := env.KMS.RequestCount("POST /api/v1/auth/universal-auth/login"); n != 0 {
+		t.Errorf("%d universal auth logins, want 0", n)
+	}
+	if logins := env.KMS.OIDCLogins(localstack.OIDCIdentityID); len(logins) != 1 || logins[0].TokenID != "run-1" {
+		t.Errorf("logins: %v", logins)
+	}
+}
+
+// Ambiguous or incomplete OIDC settings fail at configure time, naming the
+// attributes and variables involved, with no request sent.
+func TestProviderOIDCConfigurationErrorsNameTheSettings(t *testing.T) {
+	env := acctest.Start(t)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	cases := []struct {
+		name   string
+		env    map[string]string
+		values map[string]attr.Value
+		want   []string
+	}{
+		{"oidc and client id from the environment", map[string]string{provider.EnvClientID: "id", provider.EnvClientSecret: "s"},
+			map[string]attr.Value{"oidc_identity_id": types.StringValue("x")},
+			[]string{"Conflicting Hanzo KMS credentials", "client_id (set by HANZO_KMS_CLIENT_ID)", "oidc_identity_id", "Set only one"}},
+		{"oidc and token, both from the environment", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvToken: "t"}, nil,
+			[]string{"token (set by HANZO_KMS_TOKEN)", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)"}},
+		{"token file without identity", nil, map[string]attr.Value{"oidc_token_file": types.StringValue(tokenFile)},
+			[]string{"Incomplete OIDC login", "oidc_token_file", "HANZO_KMS_OIDC_IDENTITY_ID"}},
+		{"no token anywhere", map[string]string{provider.EnvOIDCIdentityID: "x"}, nil,
+			[]string{"Missing OIDC identity token", "TFC_WORKLOAD_IDENTITY_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "oidc_token_file"}},
+		{"terraform cloud and github both", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvTFCWorkloadIdentityToken: "a",
+			provider.EnvGitHubTokenRequestURL: "https://x", provider.EnvGitHubTokenRequestToken: "b"}, nil,
+			[]string{"Ambiguous OIDC token source", "oidc_token_env_var"}},
+		{"audience with a terraform cloud token", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvTFCWorkloadIdentityToken: "a",
+			provider.EnvOIDCAudience: "aud"}, nil,
+			[]string{"oidc_audience does not apply", "oidc_audience (set by HANZO_KMS_OIDC_AUDIENCE)", "TFC_WORKLOAD_IDENTITY_AUDIENCE"}},
+		{"file and variable", map[string]string{provider.EnvOIDCIdentityID: "x"}, map[string]attr.Value{
+			"oidc_token_file": types.StringValue(tokenFile), "oidc_token_env_var": types.StringValue("MY_TOKEN")},
+			[]string{"Conflicting OIDC token sources", "oidc_token_file", "oidc_token_env_var"}},
+		{"bad variable name", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvOIDCTokenEnvVar: "1-bad"}, nil,
+			[]string{"oidc_token_env_var (set by HANZO_KMS_OIDC_TOKEN_ENV_VAR)", "environment variable name"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clearProviderEnv(t)
+			t.Setenv(provider.EnvHost, env.KMSURL)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resp := configure(t, tc.values)
+			if !resp.Diagnostics.HasError() {
+				t.Fatal("configure succeeded")
+			}
+			text := resp.Diagnostics.Errors()[0].Summary() + " " + resp.Diagnostics.Errors()[0].Detail()
+			for _, want := range tc.want {
+				if !strings.Contains(text, want) {
+					t.Errorf("error %q does not say %q", text, want)
+				}
+			}
+		})
+	}
+	if n := env.KMS.TotalRequests(); n != 0 {
+		t.Errorf("configuration errors sent %d requests:\n%s", n, env.KMS.CountsString())
+	}
+}
+
+// Each refused OIDC login: one attempt, and an error that says what to fix.
+func TestProviderRefusedOIDCLoginsSayWhatToFix(t *testing.T) {
+	env := acctest.Start(t)
+	good := localoidc.Claims{Subject: localstack.OIDCSubject, Audience: []string{localstack.OIDCAudience}}
+	with := func(f func(*localoidc.Claims)) string {
+		c := good
+		f(&c)
+		return env.Issuer.MustMint(c)
+	}
+	cases := []struct {
+		name, identity, token string
+		want                  []string
+	}{
+		{"wrong audience", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.Audience = []string{"aws.workload.identity"} }),
+			[]string{"OIDC audience not allowed", "TFC_WORKLOAD_IDENTITY_AUDIENCE", "oidc_audience"}},
+		{"wrong subject", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) {
+			c.Subject = "organization:acme:project:default:workspace:payroll:run_phase:apply"
+		}), []string{"OIDC subject not allowed", "bound subject", "organization:<org>:project:<project>:workspace:<workspace>"}},
+		{"wrong issuer", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.Issuer = "https://app.terraform.io" }),
+			[]string{"jwt issuer invalid", "bound issuer", "https://app.terraform.io"}},
+		{"expired token", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.Lifetime = -time.Minute }),
+			[]string{"jwt expired", "has expired", "TFC_WORKLOAD_IDENTITY_TOKEN"}},
+		{"bad signature", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.ForeignKey = true }),
+			[]string{"invalid signature", "discovery URL"}},
+		{"unknown identity", "00000000-0000-4000-8000-000000000000", env.OIDCToken("x"),
+			[]string{"OIDC auth method not found", "00000000-0000-4000-8000-000000000000", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)"}},
+		{"identity without OIDC", localstack.IdentityClientID, env.OIDCToken("y"),
+			[]string{"OIDC auth method not found", "has OIDC Auth configured"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clearProviderEnv(t)
+			env.KMS.ResetCounters()
+			t.Setenv(provider.EnvHost, env.KMSURL)
+			t.Setenv(provider.EnvOIDCIdentityID, tc.identity)
+			t.Setenv(provider.EnvTFCWorkloadIdentityToken, tc.token)
+			resp := configure(t, nil)
+			if !resp.Diagnostics.HasError() {
+				t.Fatal("configure succeeded")
+			}
+			text := resp.Diagnostics.Errors()[0].Summary() + " " + resp.Diagnostics.Errors()[0].Detail()
+			for _, want := range append(tc.want, "Hanzo KMS authentication failed", "not retried") {
+				if !strings.Contains(text, want) {
+					t.Errorf("error %q does not say %q", text, want)
+				}
+			}
+			if strings.Contains(text, tc.token) {
+				t.Error("the error repeats the OIDC token")
+			}
+			if n := env.KMS.RequestCount(oidcLoginRoute); n != 1 {
+				t.Errorf("%d login attempts, want 1", n)
+			}
+		})
+	}
+}
+
+// GitHub Actions: the provider asks the runner's endpoint for a token with
+// the request token and the configured audience.
+func TestProviderRequestsTheTokenFromGitHubActions(t *testing.T) {
+	env := acctest.Start(t)
+	requestURL := env.Issuer.EnableGitHubActions("runner-request-token", localoidc.Claims{Subject: localstack.OIDCSubject})
+	clearProviderEnv(t)
+	t.Setenv(provider.EnvHost, env.KMSURL)
+	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(provider.EnvGitHubTokenRequestURL, requestURL)
+	t.Setenv(provider.EnvGitHubTokenRequestToken, "runner-request-token")
+	values := map[string]attr.Value{
+		"oidc_audience": types.StringValue(localstack.OIDCAudience), "ca_certificate": types.StringValue(string(env.Issuer.CACertPEM())),
+	}
+	if resp := configure(t, values); resp.Diagnostics.HasError() {
+		t.Fatalf("configure: %v", resp.Diagnostics)
+	}
+	if got := env.Issuer.GitHubAudiences(); len(got) != 1 || got[0] != localstack.OIDCAudience {
+		t.Errorf("token requests with audiences %v", got)
+	}
+
+	t.Setenv(provider.EnvGitHubTokenRequestToken, "stale-request-token")
+	resp := configure(t, values)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "HTTP 401") ||
+		strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "stale-request-token") {
+		t.Fatalf("a refused token request: %v", resp.Diagnostics)
+	}
+	if n := env.KMS.RequestCount(oidcLoginRoute); n != 1 {
+		t.Errorf("%d OIDC logins, want 1 (none without a token)", n)
+	}
+}
+
+// The token file is read at configure time of each run: a replaced file is
+// the token the next run uses.
+func TestProviderRereadsTheTokenFile(t *testing.T) {
+	env := acctest.Start(t)
+	file := filepath.Join(t.TempDir(), "token")
+	clearProviderEnv(t)
+	values := map[string]attr.Value{
+		"host": types.StringValue(env.KMSURL), "oidc_identity_id": types.StringValue(localstack.OIDCIdentityID),
+		"oidc_token_file": types.StringValue(file),
+	}
+	for _, run := range []string{"run-1", "run-2"} {
+		if err := os.WriteFile(file, []byte(env.OIDCToken(run)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if resp := configure(t, values); resp.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", run, resp.Diagnostics)
+		}
+	}
+	logins := env.KMS.OIDCLogins(localstack.OIDCIdentityID)
+	if len(logins) != 2 || logins[0].TokenID != "run-1" || logins[1].TokenID != "run-2" {
+		t.Errorf("logins: %v", logins)
+	}
+}
