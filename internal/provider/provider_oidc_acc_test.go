@@ -1,0 +1,322 @@
+package provider_test
+
+// Acceptance tests of OIDC workload identity login on the real CLI: the
+// local KMS checks each token against the local OIDC issuer's discovery
+// document and keys, as the server does.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+)
+
+// oidcOnlyEnv configures the provider as a Terraform Cloud workspace with
+// workload identity does: the KMS host, the identity id and the run's
+// token, and no client secret anywhere in the environment.
+func oidcOnlyEnv(t *testing.T, env *acctest.Env, token string) {
+	t.Helper()
+	clearProviderEnv(t)
+	t.Setenv(provider.EnvHost, env.KMSURL)
+	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(provider.EnvTFCWorkloadIdentityToken, token)
+}
+
+// rotationOnlyHCL is a rotation without a provider block.
+func rotationOnlyHCL(env *acctest.Env, body string) string {
+	return strings.TrimPrefix(rotationHCL(env, body), env.ProviderBlock())
+}
+
+func noUniversalAuthLogin(env *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := env.KMS.RequestCount("POST /api/v1/auth/universal-auth/login"); n != 0 {
+			return fmt.Errorf("%d universal auth logins", n)
+		}
+		if n := env.KMS.RequestCount(oidcLoginRoute); n == 0 {
+			return fmt.Errorf("no OIDC login")
+		}
+		return nil
+	}
+}
+
+// The whole lifecycle with OIDC only: create, update in place, import,
+// destroy; no client secret exists in the environment.
+func TestAccOIDC_lifecycleWithoutAClientSecret(t *testing.T) {
+	env := acctest.Start(t)
+	oidcOnlyEnv(t, env, env.OIDCToken("tfc-run"))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rotationOnlyHCL(env, basicBody),
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+					noUniversalAuthLogin(env),
+				),
+			},
+			{
+				Config: rotationOnlyHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 15", 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(rotationAddr, "rotation_interval", "15"),
+					noUniversalAuthLogin(env),
+				),
+			},
+			{
+				ResourceName: rotationAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"rotation_trigger", "delete_secrets_on_destroy", "revoke_credentials_on_destroy"},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if ids := env.KMS.RotationIDs(); len(ids) != 0 {
+				return fmt.Errorf("rotations left after destroy: %v", ids)
+			}
+			return noUniversalAuthLogin(env)(nil)
+		},
+	})
+}
+
+// Each refused OIDC login stops the run at configure time with an error
+// that says what to fix, after exactly one login attempt.
+func TestAccOIDC_refusedLoginsSayWhatToFix(t *testing.T) {
+	env := acctest.Start(t)
+	good := localoidc.Claims{Subject: localstack.OIDCSubject, Audience: []string{localstack.OIDCAudience}}
+	with := func(f func(*localoidc.Claims)) func() string {
+		return func() string {
+			c := good
+			f(&c)
+			return env.Issuer.MustMint(c)
+		}
+	}
+	cases := []struct {
+		name, identity string
+		token          func() string
+		want           string
+	}{
+		{"wrong audience", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.Audience = []string{"aws.workload.identity"} }),
+			`OIDC audience not allowed(.|\n)*TFC_WORKLOAD_IDENTITY_AUDIENCE`},
+		{"wrong subject", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) {
+			c.Subject = "organization:acme:project:default:workspace:payroll:run_phase:apply"
+		}), `OIDC subject not allowed(.|\n)*bound subject`},
+		{"wrong issuer", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.Issuer = "https://app.terraform.io" }),
+			`jwt issuer invalid(.|\n)*bound issuer`},
+		{"expired token", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.Lifetime = -time.Minute }),
+			`jwt expired(.|\n)*has expired`},
+		{"bad signature", localstack.OIDCIdentityID, with(func(c *localoidc.Claims) { c.ForeignKey = true }),
+			`invalid signature(.|\n)*discovery URL`},
+		{"unknown identity", "00000000-0000-4000-8000-000000000000", func() string { return env.OIDCToken("x") },
+			`OIDC auth method not found(.|\n)*oidc_identity_id`},
+		{"identity without OIDC", localstack.IdentityClientID, func() string { return env.OIDCToken("y") },
+			`OIDC auth method not found(.|\n)*has OIDC Auth configured`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			oidcOnlyEnv(t, env, tc.token())
+			t.Setenv(provider.EnvOIDCIdentityID, tc.identity)
+			env.KMS.ResetCounters()
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      rotationOnlyHCL(env, basicBody),
+					ExpectError: regexp.MustCompile(`Hanzo KMS authentication failed(.|\n)*` + wrapped(tc.want)),
+				}},
+			})
+			if n := env.KMS.RequestCount(oidcLoginRoute); n != 1 {
+				t.Errorf("%d login attempts, want 1:\n%s", n, env.KMS.CountsString())
+			}
+			if n := env.KMS.TotalRequests(); n != 1 {
+				t.Errorf("%d requests, want only the refused login:\n%s", n, env.KMS.CountsString())
+			}
+		})
+	}
+}
+
+// wrapped lets a pattern's spaces match the line breaks the CLI wraps
+// error messages with.
+func wrapped(pattern string) string { return strings.ReplaceAll(pattern, " ", `\s+`) }
+
+// A token file replaced between two runs (as the kubelet rotates a projected
+// service account token): the second run logs in with the new token.
+func TestAccOIDC_tokenFileChangesBetweenRuns(t *testing.T) {
+	env := acctest.Start(t)
+	clearProviderEnv(t)
+	file := filepath.Join(t.TempDir(), "token")
+	write := func(run string) {
+		if err := os.WriteFile(file, []byte(env.OIDCToken(run)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	block := fmt.Sprintf(`
+provider "hanzokms" {
+  host             = %q
+  oidc_identity_id = %q
+  oidc_token_file  = %q
+}
+`, env.KMSURL, localstack.OIDCIdentityID, file)
+	lastLoginUsed := func(run string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			logins := env.KMS.OIDCLogins(localstack.OIDCIdentityID)
+			if len(logins) == 0 || logins[len(logins)-1].TokenID != run {
+				return fmt.Errorf("logins %v, want the last with token %s", logins, run)
+			}
+			for _, l := range logins {
+				if l.TokenID == "" {
+					return fmt.Errorf("a login without a token id: %v", logins)
+				}
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { write("run-1") },
+				Config:    block + rotationOnlyHCL(env, basicBody),
+				Check:     resource.ComposeTestCheckFunc(lastLoginUsed("run-1"), noUniversalAuthLogin(env)),
+			},
+			{
+				PreConfig: func() { write("run-2") },
+				Config:    block + rotationOnlyHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 7", 1)),
+				Check: resource.ComposeTestCheckFunc(lastLoginUsed("run-2"), func(*terraform.State) error {
+					for _, l := range env.KMS.OIDCLogins(localstack.OIDCIdentityID) {
+						if l.TokenID != "run-1" && l.TokenID != "run-2" {
+							return fmt.Errorf("a login with an unexpected token: %v", l)
+						}
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// The KMS access token expires in the middle of an apply, and the run's
+// OIDC token was replaced meanwhile: the provider logs in again once, with
+// the token read again, and the apply converges.
+func TestAccOIDC_accessTokenExpiresMidApply(t *testing.T) {
+	env := acctest.Start(t)
+	clearProviderEnv(t)
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte(env.OIDCToken("before")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+provider "hanzokms" {
+  host             = %q
+  oidc_identity_id = %q
+  oidc_token_file  = %q
+}
+`, env.KMSURL, localstack.OIDCIdentityID, file) + rotationOnlyHCL(env, basicBody)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.KMS.InjectFault(localkms.Fault{Route: routeCreate, ExpireTokens: true, OnFire: func() {
+					if err := os.WriteFile(file, []byte(env.OIDCToken("after")), 0o600); err != nil {
+						t.Error(err)
+					}
+				}})
+			},
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(exactlyTheStateRotation(env), func(*terraform.State) error {
+				if n := env.KMS.RequestCount(routeCreate); n != 2 {
+					return fmt.Errorf("%d create requests, want 2 (the refused one, then the one after the new login)", n)
+				}
+				var tokens []string
+				for _, l := range env.KMS.OIDCLogins(localstack.OIDCIdentityID) {
+					tokens = append(tokens, l.TokenID)
+				}
+				// The apply's process logged in with "before", then once with "after".
+				joined := strings.Join(tokens, ",")
+				if !strings.Contains(joined, "before,after") || strings.Count(joined, "after") < 1 {
+					return fmt.Errorf("logins used tokens %v", tokens)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// GitHub Actions: with ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN set, the provider
+// requests its token from the runner's endpoint (which checks the bearer)
+// with the configured audience.
+func TestAccOIDC_gitHubActionsTokenRequest(t *testing.T) {
+	env := acctest.Start(t)
+	clearProviderEnv(t)
+	requestURL := env.Issuer.EnableGitHubActions("runner-request-token", localoidc.Claims{
+		Subject: localstack.OIDCSubject, Extra: map[string]any{"repository": "hanzoai/infra"},
+	})
+	t.Setenv(provider.EnvGitHubTokenRequestURL, requestURL)
+	t.Setenv(provider.EnvGitHubTokenRequestToken, "runner-request-token")
+	t.Setenv(provider.EnvHost, env.KMSURL)
+	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(provider.EnvCACertificate, string(env.Issuer.CACertPEM()))
+	config := fmt.Sprintf(`
+provider "hanzokms" {
+  oidc_audience = %q
+}
+`, localstack.OIDCAudience) + rotationOnlyHCL(env, basicBody)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(
+					checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+					noUniversalAuthLogin(env),
+					func(*terraform.State) error {
+						audiences := env.Issuer.GitHubAudiences()
+						if len(audiences) == 0 {
+							return fmt.Errorf("no token was requested from the runner")
+						}
+						for _, a := range audiences {
+							if a != localstack.OIDCAudience {
+								return fmt.Errorf("a token requested with audience %q", a)
+							}
+						}
+						if logins := len(env.KMS.OIDCLogins(localstack.OIDCIdentityID)); logins != len(audiences) {
+							return fmt.Errorf("%d logins for %d token requests", logins, len(audiences))
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+
+	// The runner refuses a stale request token; no login is sent without a token.
+	t.Setenv(provider.EnvGitHubTokenRequestToken, "stale-request-token")
+	env.KMS.ResetCounters()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(wrapped(`GitHub Actions token endpoint`) + `(.|\n)*HTTP\s+401`),
+		}},
+	})
+	if n := env.KMS.TotalRequests(); n != 0 {
+		t.Errorf("%d requests reached the KMS without a token:\n%s", n, env.KMS.CountsString())
+	}
+}

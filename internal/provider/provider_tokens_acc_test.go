@@ -1,0 +1,107 @@
+package provider_test
+
+// Acceptance tests of the token rules the server has: a token that never
+// expires, the two ways an expired token is refused, a client secret's usage
+// limit and the lockout's lock contention.
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+)
+
+const (
+	routeLogin = "POST /api/v1/auth/universal-auth/login"
+	routeRenew = "POST /api/v1/auth/token/renew"
+)
+
+// An identity whose tokens never expire (expiresIn 0): the provider keeps
+// its token, never renews it, and the KMS honours it however late it is.
+func TestAccTokens_neverExpiringTokenIsKept(t *testing.T) {
+	env := acctest.Start(t)
+	env.KMS.SetAccessTokenTTL(acctest.IdentityClientID, 0)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: rotationHCL(env, basicBody)},
+			{
+				PreConfig: func() { env.Clock.Advance(400 * 24 * time.Hour) },
+				Config:    rotationHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 10", 1)),
+				Check: func(*terraform.State) error {
+					if n := env.KMS.RequestCount(routeRenew); n != 0 {
+						return fmt.Errorf("%d renewals of a token that never expires", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A token refused by the server's TTL bookkeeping (401 UnauthorizedError,
+// not 403 TokenError) in the middle of an apply: one new login, the request
+// sent again, and the apply converges.
+func TestAccTokens_tokenRefusedWith401MidApplyLogsInAgainOnce(t *testing.T) {
+	env := acctest.Start(t)
+	faultTest(t, env, resource.TestStep{
+		PreConfig: func() { env.KMS.InjectFault(localkms.Fault{Route: routeCreate, ExpireTokensByTTL: true}) },
+		Config:    rotationHCL(env, basicBody),
+		Check: resource.ComposeTestCheckFunc(exactlyTheStateRotation(env), func(*terraform.State) error {
+			if n := env.KMS.RequestCount(routeCreate); n != 2 {
+				return fmt.Errorf("%d create requests, want 2", n)
+			}
+			return nil
+		}),
+	})
+}
+
+// A client secret whose usage limit is reached: one login attempt, and an
+// error that says what happened and that a new secret is needed.
+func TestAccTokens_usageLimitReachedIsOneAttemptAndSaysSo(t *testing.T) {
+	env := acctest.Start(t)
+	env.KMS.SetClientSecretUsesLimit(acctest.IdentityClientID, 1)
+	if _, err := env.Client.UniversalAuthLogin(context.Background(), acctest.IdentityClientID, env.IdentityClientSecret); err != nil {
+		t.Fatal(err) // uses the secret's only use
+	}
+	env.KMS.ResetCounters()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      rotationHCL(env, basicBody),
+			ExpectError: regexp.MustCompile(wrapped(`client secret usage limit reached`) + `(.|\n)*` + wrapped(`Create a new client secret`)),
+		}},
+	})
+	if n := env.KMS.RequestCount(routeLogin); n != 1 {
+		t.Errorf("%d login attempts, want 1", n)
+	}
+}
+
+// While the lockout bookkeeping is busy the server answers a refused login
+// with 429: it is a refused login, and is not retried like other 429s.
+func TestAccTokens_loginLockContentionIsNotRetried(t *testing.T) {
+	env := acctest.Start(t)
+	env.KMS.InjectFault(localkms.Fault{Route: routeLogin, Status: 429, RetryAfter: "1", Message: "Failed to acquire lock: rate limit exceeded", Times: 5})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      rotationHCL(env, basicBody), // max_retries = 2
+			ExpectError: regexp.MustCompile(wrapped(`Failed to acquire lock`) + `(.|\n)*` + wrapped(`fix the credentials`)),
+		}},
+	})
+	if n := env.KMS.RequestCount(routeLogin); n != 1 {
+		t.Errorf("%d login attempts, want 1", n)
+	}
+	env.KMS.ClearFaults()
+}
