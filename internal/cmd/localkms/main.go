@@ -9,6 +9,15 @@
 //	go run ./internal/cmd/localkms -with-auth0 \
 //	  -identity my-client-id:my-client-secret -project my-project:dev,prod \
 //	  -auth0-ca-out auth0-ca.pem -auth0-rotator-secret-out rotator.secret
+//
+// With -with-oidc a local OIDC issuer runs beside it, and each -oidc-identity
+// is a machine identity with OIDC Auth trusting it; -oidc-token-out keeps a
+// current identity token for the first one in a file, as Kubernetes keeps a
+// projected service account token (no client secret needed):
+//
+//	go run ./internal/cmd/localkms -with-auth0 -with-oidc -project my-project:dev \
+//	  -oidc-identity 7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31:hanzo-kms:'organization:acme:project:*:workspace:*:run_phase:*' \
+//	  -oidc-token-out token.jwt
 package main
 
 import (
@@ -27,6 +36,7 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
 )
 
 func main() {
@@ -40,8 +50,14 @@ func main() {
 	auth0Addr := flag.String("auth0-addr", "127.0.0.1:8443", "address of the local Auth0 tenant")
 	auth0CAOut := flag.String("auth0-ca-out", "", "write the local tenant's certificate here")
 	rotatorSecretOut := flag.String("auth0-rotator-secret-out", "", "write the connection application's client secret here (it is never printed)")
+	withOIDC := flag.Bool("with-oidc", false, "also run a local OIDC issuer (discovery and JWKS over TLS) that -oidc-identity identities trust")
+	oidcAddr := flag.String("oidc-addr", "127.0.0.1:8444", "address of the local OIDC issuer")
+	oidcTokenOut := flag.String("oidc-token-out", "", "keep a current identity token for the first -oidc-identity in this file (re-minted at half its lifetime)")
+	oidcTokenSubject := flag.String("oidc-token-subject", "organization:acme:project:default:workspace:billing:run_phase:apply", "subject of the tokens written to -oidc-token-out")
+	oidcTokenTTL := flag.Duration("oidc-token-ttl", time.Hour, "lifetime of the tokens written to -oidc-token-out")
 	quiet := flag.Bool("quiet", false, "do not log requests")
-	var identities, projects listFlag
+	var identities, projects, oidcIdentities listFlag
+	flag.Var(&oidcIdentities, "oidc-identity", "a machine identity with OIDC Auth trusting the local issuer, as id:audience:boundSubject (repeatable; needs -with-oidc)")
 	flag.Var(&identities, "identity", "a machine identity as clientId:clientSecret (repeatable)")
 	flag.Var(&projects, "project", "a project as id:env1,env2 with the folder / in each environment (repeatable)")
 	flag.Parse()
@@ -110,6 +126,50 @@ func main() {
 		}
 		pool.AppendCertsFromPEM(pem)
 		httpClient.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	}
+
+	var issuer *localoidc.Issuer
+	if *withOIDC {
+		var err error
+		if issuer, err = localoidc.Start(localoidc.Options{Addr: *oidcAddr, Logger: logger}); err != nil {
+			log.Fatal(err)
+		}
+		defer issuer.Close()
+		fmt.Printf("local oidc: %s (discovery URL and issuer)\n", issuer.URL())
+	}
+	var oidcAudiences []string
+	for _, o := range oidcIdentities {
+		parts := strings.SplitN(o, ":", 3)
+		if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+			log.Fatalf("-oidc-identity %q: want id:audience:boundSubject", o)
+		}
+		if issuer == nil {
+			log.Fatal("-oidc-identity needs -with-oidc")
+		}
+		boot.OIDCIdentities = append(boot.OIDCIdentities, localkms.OIDCIdentity{
+			ID: parts[0], DiscoveryURL: issuer.URL(), CACert: string(issuer.CACertPEM()),
+			BoundIssuer: issuer.URL(), BoundAudiences: parts[1], BoundSubject: parts[2],
+		})
+		oidcAudiences = append(oidcAudiences, parts[1])
+		fmt.Printf("local kms: identity %s logs in with OIDC (audience %s, subject %s)\n", parts[0], parts[1], parts[2])
+	}
+	if *oidcTokenOut != "" {
+		if len(oidcAudiences) == 0 {
+			log.Fatal("-oidc-token-out needs an -oidc-identity")
+		}
+		claims := localoidc.Claims{Subject: *oidcTokenSubject, Audience: []string{oidcAudiences[0]}, Lifetime: *oidcTokenTTL}
+		writeToken := func() {
+			if err := os.WriteFile(*oidcTokenOut, []byte(issuer.MustMint(claims)), 0o600); err != nil {
+				log.Fatal(err)
+			}
+		}
+		writeToken()
+		go func() {
+			for range time.Tick(*oidcTokenTTL / 2) {
+				writeToken()
+			}
+		}()
+		fmt.Printf("local oidc: a current identity token is kept in %s\n", *oidcTokenOut)
 	}
 
 	server, err := localkms.New(localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger}, boot)
