@@ -3,6 +3,10 @@
 // the rotation's state, the mapped secrets, a client credentials login with
 // them, a manual rotation by trigger, the old secret refused and the new one
 // accepted, an empty second plan, then destroy. It leaves nothing running.
+// It does so twice by default: logged in with a machine identity's client
+// secret (universal auth), then as a Terraform Cloud run with workload
+// identity would (OIDC: an identity id and the run's token, no client secret
+// anywhere in the CLI's environment).
 //
 //	go run ./internal/cmd/demo -tofu ~/.cache/terraform-provider-hanzokms/opentofu-1.12.6/tofu
 package main
@@ -20,7 +24,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 )
 
@@ -30,19 +36,44 @@ func main() {
 	flag.StringVar(&o.example, "example", "examples/quickstart", "the configuration to apply")
 	flag.StringVar(&o.workDir, "work-dir", "", "working directory to use and keep (default: a temporary one, removed)")
 	flag.BoolVar(&o.trace, "trace", false, "run the CLI with TF_LOG=TRACE, logging to <work-dir>/trace.log")
+	loginFlag := flag.String("login", "both", "how the provider logs in: universal-auth, oidc, or both (one after the other)")
 	flag.Parse()
 	o.out = os.Stdout
-	if err := run(o); err != nil {
-		fmt.Fprintf(os.Stderr, "\ndemo FAILED: %v\n", err)
-		os.Exit(1)
+	logins := []string{loginUniversalAuth, loginOIDC}
+	switch *loginFlag {
+	case "both":
+	case loginUniversalAuth, loginOIDC:
+		logins = []string{*loginFlag}
+	default:
+		fmt.Fprintf(os.Stderr, "-login %q: want universal-auth, oidc or both\n", *loginFlag)
+		os.Exit(2)
+	}
+	baseWork := o.workDir
+	for _, login := range logins {
+		o.login = login
+		if baseWork != "" && len(logins) > 1 {
+			o.workDir = filepath.Join(baseWork, login)
+		}
+		if err := run(o); err != nil {
+			fmt.Fprintf(os.Stderr, "\ndemo FAILED (%s): %v\n", login, err)
+			os.Exit(1)
+		}
 	}
 	fmt.Println("\ndemo: done; both servers stopped, nothing left running.")
 }
 
+// How the provider logs in.
+const (
+	loginUniversalAuth = "universal-auth"
+	loginOIDC          = "oidc"
+)
+
 type options struct {
 	cli, example, workDir string
 	trace                 bool
-	out                   io.Writer
+	// login is loginUniversalAuth (also when empty) or loginOIDC.
+	login string
+	out   io.Writer
 	// transcript, when set, receives every CLI command's whole output.
 	transcript io.Writer
 	// started, when set, is called with the running stack (tests).
@@ -105,15 +136,28 @@ func run(o options) error {
 	if err := copyDir(example, config); err != nil {
 		return err
 	}
-	env := append(os.Environ(),
+	env := append(environWithoutLoginSettings(),
 		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"HANZO_KMS_HOST="+st.KMSURL,
-		"HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID,
-		"HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret,
 		"TF_VAR_project_id="+localstack.ProjectID,
 		"TF_VAR_connection_id="+st.ConnectionID,
 		"TF_VAR_auth0_client_id="+localstack.AppClientID,
 	)
+	loginHow := "a machine identity's client id and secret: HANZO_KMS_CLIENT_ID, HANZO_KMS_CLIENT_SECRET"
+	if o.login == loginOIDC {
+		// As a Terraform Cloud workspace with workload identity: the identity
+		// id is not a secret; the run's token lives for the run only.
+		runToken := st.Issuer.MustMint(localoidc.Claims{
+			Subject: localstack.OIDCSubject, Audience: []string{localstack.OIDCAudience}, Lifetime: 30 * time.Minute,
+			Extra: map[string]any{"terraform_organization_name": "acme", "terraform_workspace_name": "billing"},
+		})
+		env = append(env, "HANZO_KMS_OIDC_IDENTITY_ID="+localstack.OIDCIdentityID, "TFC_WORKLOAD_IDENTITY_TOKEN="+runToken)
+		loginHow = "OIDC workload identity: HANZO_KMS_OIDC_IDENTITY_ID and the run's TFC_WORKLOAD_IDENTITY_TOKEN, no client secret"
+		info("OIDC issuer:    %s (identity %s trusts audience %q, subject %q)", st.Issuer.URL(), localstack.OIDCIdentityID,
+			localstack.OIDCAudience, localstack.OIDCBoundSubject)
+	} else {
+		env = append(env, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
+	}
 	if o.trace {
 		env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(work, "trace.log"))
 	}
@@ -133,7 +177,7 @@ func run(o options) error {
 		return buf.String(), err
 	}
 
-	step("%s apply (the provider is configured by HANZO_KMS_* environment variables)", filepath.Base(cli))
+	step("%s apply (the provider is configured by environment variables; it logs in with %s)", filepath.Base(cli), loginHow)
 	out, err := tf("apply", "-auto-approve", "-input=false")
 	if err != nil {
 		return fmt.Errorf("apply: %v\n%s", err, out)
@@ -212,9 +256,30 @@ func run(o options) error {
 	if ids := st.KMS.RotationIDs(); len(ids) != 0 {
 		return fmt.Errorf("rotations left after destroy: %v", ids)
 	}
+	if o.login == loginOIDC {
+		if n := st.KMS.RequestCount("POST /api/v1/auth/universal-auth/login"); n != 0 {
+			return fmt.Errorf("%d universal auth logins in the OIDC run", n)
+		}
+		info("every provider login was an OIDC login (%d), none used a client secret", st.KMS.RequestCount("POST /api/v1/auth/oidc-auth/login"))
+	}
 	step("Requests the KMS received, by route")
 	fmt.Fprint(o.out, indent(st.KMS.CountsString()))
 	return nil
+}
+
+// environWithoutLoginSettings is this process's environment without any
+// login setting the provider reads, so that only the demo's choice applies.
+func environWithoutLoginSettings() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "HANZO_KMS_") || strings.HasPrefix(name, "TFC_WORKLOAD_IDENTITY_TOKEN") ||
+			strings.HasPrefix(name, "ACTIONS_ID_TOKEN_REQUEST_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
 }
 
 // showMapped prints the two mapped secrets (the secret masked) and returns
