@@ -23,7 +23,7 @@ func TestTokenThatNeverExpiresIsNeverRenewed(t *testing.T) {
 	f.handler = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
 		if r.URL.Path == "/api/v1/auth/universal-auth/login" {
 			f.logins.Add(1)
-			fmt.Fprint(w, `{"accessToken":"forever","expiresIn":0,"accessTokenMaxTTL":0,"tokenType":"Bearer"}`)
+			_, _ = fmt.Fprint(w, `{"accessToken":"forever","expiresIn":0,"accessTokenMaxTTL":0,"tokenType":"Bearer"}`)
 			return true
 		}
 		return false
@@ -181,7 +181,7 @@ func fakeOIDCLogin(f *fakeKMS, accept func(jwt string) (int, string)) *[]string 
 			writeErr(w, status, "UnauthorizedError", fmt.Sprintf("%q", msg))
 			return true
 		}
-		fmt.Fprintf(w, `{"accessToken":"token-%d","expiresIn":7200,"accessTokenMaxTTL":7200,"tokenType":"Bearer"}`, f.tokenN.Add(1))
+		_, _ = fmt.Fprintf(w, `{"accessToken":"token-%d","expiresIn":7200,"accessTokenMaxTTL":7200,"tokenType":"Bearer"}`, f.tokenN.Add(1))
 		return true
 	}
 	return seen
@@ -258,7 +258,7 @@ func TestOIDCTokenFromGitHubActions(t *testing.T) {
 			w.WriteHeader(401)
 			return
 		}
-		fmt.Fprintf(w, `{"count":1,"value":"jwt-for-%s"}`, r.URL.Query().Get("audience"))
+		_, _ = fmt.Fprintf(w, `{"count":1,"value":"jwt-for-%s"}`, r.URL.Query().Get("audience"))
 	}))
 	t.Cleanup(runner.Close)
 	src := OIDCTokenFromGitHubActions(runner.URL+"/token?api-version=2.0", "request-token", "kms.example")

@@ -106,7 +106,7 @@ func (g *githubTokenSource) Token(ctx context.Context, httpClient *http.Client) 
 		// KMS requests: the cause only.
 		return "", cleanTransportError(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return "", fmt.Errorf("reading the answer: %v", cleanTransportError(err))

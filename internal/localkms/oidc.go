@@ -232,7 +232,7 @@ func claimByDotPath(claims map[string]any, dotted string) string {
 }
 
 func oidcHTTPClient(caPEM string) (*http.Client, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := cleanTransport()
 	if caPEM != "" {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM([]byte(caPEM)) {
@@ -241,6 +241,15 @@ func oidcHTTPClient(caPEM string) (*http.Client, error) {
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	return &http.Client{Transport: transport, Timeout: 20 * time.Second}, nil
+}
+
+// cleanTransport is a transport of its own, sharing no state (proxies from
+// the environment aside) with http.DefaultTransport.
+func cleanTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, MaxIdleConns: 10,
+		IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second,
+	}
 }
 
 func fetchJWKSURI(ctx context.Context, client *http.Client, discoveryURL string) (string, error) {
@@ -252,13 +261,13 @@ func fetchJWKSURI(ctx context.Context, client *http.Client, discoveryURL string)
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return "", err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("Request failed with status code %d", resp.StatusCode)
+		return "", fmt.Errorf("request failed with status code %d", resp.StatusCode)
 	}
 	var doc struct {
 		JWKSURI string `json:"jwks_uri"`

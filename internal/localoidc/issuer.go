@@ -92,7 +92,7 @@ func Start(opts Options) (*Issuer, error) {
 	}
 	iss := &Issuer{opts: opts, key: key, foreign: foreign, keyID: "local-" + randomHex(4)}
 	srv := httptest.NewUnstartedServer(iss.routes())
-	srv.Listener.Close()
+	_ = srv.Listener.Close()
 	srv.Listener = l
 	srv.StartTLS()
 	iss.server = srv

@@ -69,7 +69,7 @@ func TestGitHubActionsEndpointChecksBearerAndAudience(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var out struct{ Value string }
 		_ = json.NewDecoder(resp.Body).Decode(&out)
 		return resp.StatusCode, out.Value
