@@ -17,6 +17,10 @@ import (
 // version is set by goreleaser at release time.
 var version = "dev"
 
+// protocolVersion is the plugin protocol served; terraform-registry-manifest.json
+// declares it to the registries as "6.0" (main_test.go keeps the two in step).
+const protocolVersion = 6
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
@@ -26,7 +30,7 @@ func main() {
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/hanzoai/hanzokms",
 		Debug:           debug,
-		ProtocolVersion: 6,
+		ProtocolVersion: protocolVersion,
 	})
 	if err != nil {
 		log.Fatal(err.Error())
