@@ -83,7 +83,7 @@ var setupOnce sync.Once
 // project's cached OpenTofu build): never whatever `terraform` is on PATH.
 func PreCheck(t testing.TB) {
 	t.Helper()
-	setupOnce.Do(func() { setupCLI(t) })
+	setupOnce.Do(setupCLI)
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		t.Fatal("no Terraform/OpenTofu CLI: run .ci/install-clis.sh, or set TF_ACC_TERRAFORM_PATH")
 	}
@@ -98,7 +98,10 @@ func DefaultCLICache() string {
 	return filepath.Join(home, ".cache", "terraform-provider-hanzokms")
 }
 
-func setupCLI(t testing.TB) {
+// setupCLI sets the process environment (os.Setenv, not t.Setenv): it runs
+// once for every test of the process, parallel ones included, and t.Setenv
+// refuses a test that calls t.Parallel.
+func setupCLI() {
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {
 		candidate := filepath.Join(DefaultCLICache(), "opentofu-1.12.6", "tofu")

@@ -106,8 +106,8 @@ func (f *fakeKMS) serve(w http.ResponseWriter, r *http.Request) {
 	if f.handler != nil && f.handler(w, r, body) {
 		return
 	}
-	switch {
-	case r.URL.Path == "/api/v1/auth/universal-auth/login":
+	switch r.URL.Path {
+	case "/api/v1/auth/universal-auth/login":
 		f.logins.Add(1)
 		var in universalAuthLoginRequest
 		_ = json.Unmarshal(body, &in)
@@ -117,7 +117,7 @@ func (f *fakeKMS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		time.Sleep(20 * time.Millisecond) // widen the window for concurrent callers
 		fmt.Fprintf(w, `{"accessToken":"token-%d","expiresIn":7200,"accessTokenMaxTTL":2592000,"tokenType":"Bearer"}`, f.tokenN.Add(1))
-	case r.URL.Path == "/api/v1/auth/token/renew":
+	case "/api/v1/auth/token/renew":
 		f.renews.Add(1)
 		fmt.Fprintf(w, `{"accessToken":"renewed-%d","expiresIn":7200,"accessTokenMaxTTL":2592000,"tokenType":"Bearer"}`, f.tokenN.Add(1))
 	default:

@@ -67,8 +67,6 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-type ctxIdentity struct{}
-
 // serve counts the request, applies an injected fault, checks the access
 // token and logs one line (never a body).
 func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWriter, *http.Request), w http.ResponseWriter, r *http.Request) {

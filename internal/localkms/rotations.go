@@ -1,6 +1,7 @@
 package localkms
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -172,8 +173,8 @@ func (s *Server) rotationJSON(r *rotation) map[string]any {
 	}
 }
 
-func (s *Server) writeRotation(w http.ResponseWriter, status int, r *rotation) {
-	writeJSON(w, status, map[string]any{"secretRotation": s.rotationJSON(r)})
+func (s *Server) writeRotation(w http.ResponseWriter, r *rotation) {
+	writeJSON(w, http.StatusOK, map[string]any{"secretRotation": s.rotationJSON(r)})
 }
 
 // scheduleNext sets nextRotationAt as the server computes it: none when
@@ -317,7 +318,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	scheduleNext(rot, true, now) // create counts as a manual rotation
 	s.writeMappedSecrets(rot)
 	s.persist()
-	s.writeRotation(w, 200, rot)
+	s.writeRotation(w, rot)
 }
 
 // writeMappedSecrets puts the active credentials into both mapped secrets,
@@ -357,7 +358,7 @@ func (s *Server) getRotation(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if rot := s.lookup(w, r); rot != nil {
-		s.writeRotation(w, 200, rot)
+		s.writeRotation(w, rot)
 	}
 }
 
@@ -385,7 +386,7 @@ func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, rot := range s.st.Rotations {
 		if rot.ProjectID == q.Get("projectId") && rot.Environment == q.Get("environment") && rot.FolderPath == path && rot.Name == name && rot.Status != "" {
-			s.writeRotation(w, 200, rot)
+			s.writeRotation(w, rot)
 			return
 		}
 	}
@@ -485,7 +486,7 @@ func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 	rot.UpdatedAt = now
 	scheduleNext(rot, rot.LastManual, now)
 	s.persist()
-	s.writeRotation(w, 200, rot)
+	s.writeRotation(w, rot)
 }
 
 func (s *Server) renameSecret(rot *rotation, from, to string) {
@@ -550,7 +551,7 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 	}
 	if rot.inProgress {
 		s.mu.Unlock()
-		apiError(w, 400, "BadRequest", "A rotation is already in progress. Please try again shortly.")
+		apiError(w, 400, "BadRequest", inProgressMessage)
 		return
 	}
 	if flags["revokeGeneratedCredentials"] {
@@ -611,7 +612,11 @@ func (s *Server) rotate(rot *rotation, manual bool) error {
 	return nil
 }
 
-var errInProgress = fmt.Errorf("A rotation is already in progress. Please try again shortly.")
+// inProgressMessage is the KMS's wording for a rotation refused because
+// another one is running (the provider recognises it).
+const inProgressMessage = "A rotation is already in progress. Please try again shortly."
+
+var errInProgress = errors.New("a rotation is already in progress")
 
 func (s *Server) rotateNow(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
@@ -622,7 +627,7 @@ func (s *Server) rotateNow(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.rotate(rot, true); err != nil {
 		if err == errInProgress {
-			apiError(w, 400, "BadRequest", err.Error())
+			apiError(w, 400, "BadRequest", inProgressMessage)
 			return
 		}
 		s.recordFailure(rot, err)
@@ -631,7 +636,7 @@ func (s *Server) rotateNow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.persist()
-	s.writeRotation(w, 200, rot)
+	s.writeRotation(w, rot)
 }
 
 // recordFailure marks the rotation failed after its last attempt, as the

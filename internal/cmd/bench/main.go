@@ -101,7 +101,7 @@ func run(cli, nsList string) error {
 			fmt.Printf("bench: N=%d %s ...\n", n, subject)
 			res, err := runSubject(cli, cliConfig, work, subject, n)
 			if err != nil {
-				return fmt.Errorf("N=%d %s: %w", n, subject, err)
+				return fmt.Errorf("%s at N=%d: %w", subject, n, err)
 			}
 			all[n][subject] = res
 		}
