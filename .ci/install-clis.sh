@@ -6,6 +6,11 @@
 #   OpenTofu v1.12.6  -> $CACHE/opentofu-1.12.6/tofu       (primary)
 #   Terraform v1.5.7  -> $CACHE/terraform-1.5.7/terraform  (oldest supported)
 #
+# and the release and lint tools, the same way:
+#   goreleaser v2.15.1     -> $CACHE/goreleaser-2.15.1/goreleaser       (make release-check)
+#   golangci-lint v2.15.0  -> $CACHE/golangci-lint-2.15.0/golangci-lint (make lint)
+#   actionlint v1.7.12     -> $CACHE/actionlint-1.7.12/actionlint       (make lint)
+#
 # Terraform 1.6 and later are BUSL-licensed: never built here.
 set -euo pipefail
 
@@ -16,6 +21,10 @@ TOFU="$CACHE/opentofu-$TOFU_VERSION/tofu"
 TERRAFORM="$CACHE/terraform-$TERRAFORM_VERSION/terraform"
 GORELEASER_VERSION=2.15.1
 GORELEASER="$CACHE/goreleaser-$GORELEASER_VERSION/goreleaser"
+GOLANGCI_LINT_VERSION=2.15.0
+GOLANGCI_LINT="$CACHE/golangci-lint-$GOLANGCI_LINT_VERSION/golangci-lint"
+ACTIONLINT_VERSION=1.7.12
+ACTIONLINT="$CACHE/actionlint-$ACTIONLINT_VERSION/actionlint"
 
 # The CLIs are their own modules: build them outside this module's go.mod.
 export GOFLAGS=-mod=mod
@@ -57,11 +66,33 @@ build_goreleaser() {
   (cd / && GOBIN="$(dirname "$GORELEASER")" go install "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION")
 }
 
+build_golangci_lint() {
+  if [ -x "$GOLANGCI_LINT" ] && "$GOLANGCI_LINT" version 2>/dev/null | grep -q "version $GOLANGCI_LINT_VERSION"; then
+    echo "install-clis: golangci-lint v$GOLANGCI_LINT_VERSION cached at $GOLANGCI_LINT"; return
+  fi
+  echo "install-clis: building golangci-lint v$GOLANGCI_LINT_VERSION (about 7 minutes on 2 cores)"
+  mkdir -p "$(dirname "$GOLANGCI_LINT")"
+  (cd / && GOBIN="$(dirname "$GOLANGCI_LINT")" go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION")
+}
+
+build_actionlint() {
+  if [ -x "$ACTIONLINT" ] && "$ACTIONLINT" -version 2>/dev/null | grep -qx "v\?$ACTIONLINT_VERSION"; then
+    echo "install-clis: actionlint v$ACTIONLINT_VERSION cached at $ACTIONLINT"; return
+  fi
+  echo "install-clis: building actionlint v$ACTIONLINT_VERSION (under a minute)"
+  mkdir -p "$(dirname "$ACTIONLINT")"
+  (cd / && GOBIN="$(dirname "$ACTIONLINT")" go install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION")
+}
+
 case "${1:-all}" in
   tofu) build_tofu ;;
   terraform) build_terraform ;;
   goreleaser) build_goreleaser ;;
+  golangci-lint) build_golangci_lint ;;
+  actionlint) build_actionlint ;;
+  linters) build_golangci_lint; build_actionlint ;;
   all) build_tofu; build_terraform ;;
-  paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "GORELEASER=$GORELEASER" ;;
-  *) echo "usage: $0 [all|tofu|terraform|goreleaser|paths]" >&2; exit 2 ;;
+  paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "GORELEASER=$GORELEASER"
+         echo "GOLANGCI_LINT=$GOLANGCI_LINT"; echo "ACTIONLINT=$ACTIONLINT" ;;
+  *) echo "usage: $0 [all|tofu|terraform|goreleaser|golangci-lint|actionlint|linters|paths]" >&2; exit 2 ;;
 esac
