@@ -1,21 +1,24 @@
-// Command releasetargets proves, before a tag is pushed, that every target the
-// release would ship builds with the Go toolchain at hand:
+// Command releasetargets guards the release's target list, before a tag is
+// pushed and around `make release-check`'s snapshot release:
 //
 //	go run ./internal/cmd/releasetargets -config .goreleaser.yml
+//	go run ./internal/cmd/releasetargets -config .goreleaser.yml -dist dist
 //
-// It reads the explicit target list (builds[].targets) from the goreleaser
-// configuration, refuses any GOOS/GOARCH pair that `go tool dist list` does not
-// name, then cross-compiles the provider for each target with the build's env
-// and flags. `make release-check` runs it.
+// It reads the explicit target list (builds[].targets) of the goreleaser
+// configuration and refuses any GOOS/GOARCH pair that `go tool dist list` does
+// not name. With -dist, after goreleaser built the snapshot, it checks that
+// dist/ holds one zip per target with the provider's binary in it, and a
+// SHA256SUMS listing every zip and the registry manifest.
 //
 // The goos/goarch matrix form is refused on purpose: goreleaser drops the pairs
-// of a matrix that its own table calls invalid without failing (windows/arm left
+// of a matrix that its own table calls invalid without a word (windows/arm left
 // the release that way when Go 1.25 removed the port), so a platform could
-// vanish from a release unnoticed. With an explicit list, goreleaser builds
-// exactly what is listed and this command checks exactly that.
+// vanish from a release unnoticed. From an explicit list goreleaser builds
+// every target or fails, and this command checks exactly that list.
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"flag"
 	"fmt"
@@ -23,21 +26,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
 
 // goreleaserConfig is the part of .goreleaser.yml this command reads.
 type goreleaserConfig struct {
-	Builds []goreleaserBuild `yaml:"builds"`
+	ProjectName string            `yaml:"project_name"`
+	Builds      []goreleaserBuild `yaml:"builds"`
 }
 
 type goreleaserBuild struct {
 	ID      string   `yaml:"id"`
-	Main    string   `yaml:"main"`
-	Env     []string `yaml:"env"`
-	Flags   []string `yaml:"flags"`
 	Targets []string `yaml:"targets"`
 	Goos    []string `yaml:"goos"`
 	Goarch  []string `yaml:"goarch"`
@@ -49,25 +49,17 @@ type target struct {
 	Name    string // as goreleaser names it, with the default variant filled in
 	GOOS    string
 	GOARCH  string
-	Variant string // the value of variantEnv, e.g. GOARM=6
+	Variant string // e.g. 6 for GOARM=6
 }
 
 // The variable each architecture's variant sets, and goreleaser's default
 // variant when a target leaves it out (goreleaser fills these in itself, so a
 // short `linux_arm` ships ARMv6, not Go's own cross-compiling default of v7).
-var variants = map[string]struct{ env, fallback string }{
-	"amd64": {"GOAMD64", "v1"},
-	"386":   {"GO386", "sse2"},
-	"arm":   {"GOARM", "6"},
-	"arm64": {"GOARM64", "v8.0"},
-}
-
-func (t target) env() []string {
-	env := []string{"GOOS=" + t.GOOS, "GOARCH=" + t.GOARCH}
-	if v, ok := variants[t.GOARCH]; ok {
-		env = append(env, v.env+"="+t.Variant)
-	}
-	return env
+var defaultVariants = map[string]string{
+	"amd64": "v1",   // GOAMD64
+	"386":   "sse2", // GO386
+	"arm":   "6",    // GOARM
+	"arm64": "v8.0", // GOARM64
 }
 
 func parseTarget(s string) (target, error) {
@@ -76,14 +68,14 @@ func parseTarget(s string) (target, error) {
 		return target{}, fmt.Errorf("target %q: want os_arch or os_arch_variant (e.g. linux_arm64, linux_arm_6)", s)
 	}
 	t := target{GOOS: parts[0], GOARCH: parts[1]}
-	v, hasVariants := variants[t.GOARCH]
+	fallback, hasVariants := defaultVariants[t.GOARCH]
 	switch {
 	case len(parts) == 3 && !hasVariants:
 		return target{}, fmt.Errorf("target %q: %s takes no variant here", s, t.GOARCH)
 	case len(parts) == 3:
 		t.Variant = parts[2]
 	case hasVariants:
-		t.Variant = v.fallback
+		t.Variant = fallback
 	}
 	t.Name = t.GOOS + "_" + t.GOARCH
 	if t.Variant != "" {
@@ -95,6 +87,7 @@ func parseTarget(s string) (target, error) {
 // releaseBuild is one build of the configuration with its targets parsed.
 type releaseBuild struct {
 	goreleaserBuild
+	project string
 	targets []target
 }
 
@@ -103,6 +96,9 @@ func loadBuilds(config []byte) ([]releaseBuild, error) {
 	var cfg goreleaserConfig
 	if err := yaml.Unmarshal(config, &cfg); err != nil {
 		return nil, fmt.Errorf("parsing the goreleaser configuration: %w", err)
+	}
+	if cfg.ProjectName == "" {
+		return nil, fmt.Errorf("no project_name: the archives and the binary are named after it")
 	}
 	if len(cfg.Builds) == 0 {
 		return nil, fmt.Errorf("the goreleaser configuration has no builds")
@@ -119,7 +115,7 @@ func loadBuilds(config []byte) ([]releaseBuild, error) {
 		if len(b.Goos) > 0 || len(b.Goarch) > 0 || len(b.Ignore) > 0 {
 			return nil, fmt.Errorf("%s: goos, goarch and ignore are ignored by goreleaser when targets is set; remove them", name)
 		}
-		rb := releaseBuild{goreleaserBuild: b}
+		rb := releaseBuild{goreleaserBuild: b, project: cfg.ProjectName}
 		seen := map[string]bool{}
 		for _, s := range b.Targets {
 			t, err := parseTarget(s)
@@ -177,55 +173,94 @@ func distPorts() (map[string]bool, error) {
 	return ports, nil
 }
 
-// withoutTemplates drops entries goreleaser would template ({{ .Version }} and
-// the like): none of them decides whether a target compiles.
-func withoutTemplates(entries []string) []string {
-	var kept []string
-	for _, e := range entries {
-		if !strings.Contains(e, "{{") {
-			kept = append(kept, e)
-		}
+// verifyDist checks what a snapshot release left in dist: one zip per target,
+// named for its os and arch as the registries expect and holding the
+// provider's binary, and a SHA256SUMS listing every zip and the registry
+// manifest.
+func verifyDist(builds []releaseBuild, dist string) error {
+	sumsFiles, err := filepath.Glob(filepath.Join(dist, "*_SHA256SUMS"))
+	if err != nil || len(sumsFiles) != 1 {
+		return fmt.Errorf("%s: want one *_SHA256SUMS, found %v", dist, sumsFiles)
 	}
-	return kept
-}
-
-// buildAll cross-compiles every target into a scratch directory and reports
-// each result; it builds all of them before failing, so one run names every
-// broken target.
-func buildAll(builds []releaseBuild) error {
-	scratch, err := os.MkdirTemp("", "releasetargets")
+	sums, err := os.ReadFile(sumsFiles[0])
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(scratch)
-	var failed []string
-	for _, b := range builds {
-		main := b.Main
-		if main == "" {
-			main = "."
+	summed := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		if fields := strings.Fields(line); len(fields) == 2 {
+			summed[fields[1]] = true
 		}
+	}
+	zips, err := filepath.Glob(filepath.Join(dist, "*.zip"))
+	if err != nil {
+		return err
+	}
+	var problems []string
+	count := 0
+	for _, b := range builds {
 		for _, t := range b.targets {
-			start := time.Now()
-			args := append([]string{"build"}, withoutTemplates(b.Flags)...)
-			args = append(args, "-o", filepath.Join(scratch, t.Name), main)
-			cmd := exec.Command("go", args...)
-			cmd.Env = append(append(os.Environ(), withoutTemplates(b.Env)...), t.env()...)
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				fmt.Printf("FAIL %-22s %s\n%s", t.Name, strings.Join(t.env(), " "), out)
-				failed = append(failed, t.Name)
+			count++
+			suffix := "_" + t.GOOS + "_" + t.GOARCH + ".zip"
+			var found []string
+			for _, z := range zips {
+				if strings.HasSuffix(z, suffix) {
+					found = append(found, z)
+				}
+			}
+			if len(found) != 1 {
+				problems = append(problems, fmt.Sprintf("%s: want one *%s, found %d", t.Name, suffix, len(found)))
 				continue
 			}
-			fmt.Printf("ok   %-22s %5.1fs\n", t.Name, time.Since(start).Seconds())
+			if !summed[filepath.Base(found[0])] {
+				problems = append(problems, filepath.Base(found[0])+" missing from "+filepath.Base(sumsFiles[0]))
+			}
+			if err := holdsProviderBinary(found[0], b.project, t.GOOS); err != nil {
+				problems = append(problems, err.Error())
+			}
 		}
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d target(s) do not build: %s", len(failed), strings.Join(failed, ", "))
+	if len(zips) != count {
+		problems = append(problems, fmt.Sprintf("%d zips in %s for %d targets", len(zips), dist, count))
 	}
+	manifest := false
+	for name := range summed {
+		manifest = manifest || strings.HasSuffix(name, "_manifest.json")
+	}
+	if !manifest {
+		problems = append(problems, "no *_manifest.json in "+filepath.Base(sumsFiles[0]))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %s", dist, strings.Join(problems, "; "))
+	}
+	fmt.Printf("releasetargets: %s holds %d zips, each with its binary, and a SHA256SUMS listing them and the manifest\n", dist, count)
 	return nil
 }
 
-func run(configPath string, listOnly bool) error {
+// holdsProviderBinary checks that the zip holds exactly the binary the
+// registries look for: <project>_v<version>, with .exe on Windows.
+func holdsProviderBinary(zipPath, project, goos string) error {
+	r, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for _, f := range r.File {
+		name := f.Name
+		if goos == "windows" {
+			if !strings.HasSuffix(name, ".exe") {
+				continue
+			}
+			name = strings.TrimSuffix(name, ".exe")
+		}
+		if strings.HasPrefix(name, project+"_v") && !strings.Contains(name, "/") && f.UncompressedSize64 > 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s holds no %s_v<version> binary", filepath.Base(zipPath), project)
+}
+
+func run(configPath, dist string) error {
 	config, err := os.ReadFile(configPath)
 	if err != nil {
 		return err
@@ -245,32 +280,24 @@ func run(configPath string, listOnly bool) error {
 	if err := unsupported(builds, ports, goVersion); err != nil {
 		return fmt.Errorf("%s: %w", configPath, err)
 	}
-	count := 0
+	var names []string
 	for _, b := range builds {
-		count += len(b.targets)
-	}
-	fmt.Printf("releasetargets: %d targets in %s, all ports of %s\n", count, configPath, goVersion)
-	if listOnly {
-		for _, b := range builds {
-			for _, t := range b.targets {
-				fmt.Println(t.Name)
-			}
+		for _, t := range b.targets {
+			names = append(names, t.Name)
 		}
+	}
+	fmt.Printf("releasetargets: %d targets in %s, all ports of %s: %s\n", len(names), configPath, goVersion, strings.Join(names, " "))
+	if dist == "" {
 		return nil
 	}
-	start := time.Now()
-	if err := buildAll(builds); err != nil {
-		return err
-	}
-	fmt.Printf("releasetargets: %d targets built in %.0fs\n", count, time.Since(start).Seconds())
-	return nil
+	return verifyDist(builds, dist)
 }
 
 func main() {
 	configPath := flag.String("config", ".goreleaser.yml", "goreleaser configuration to read the targets from")
-	listOnly := flag.Bool("list", false, "check the targets against the toolchain's ports and list them, without building")
+	dist := flag.String("dist", "", "after a snapshot release: check this dist directory against the targets")
 	flag.Parse()
-	if err := run(*configPath, *listOnly); err != nil {
+	if err := run(*configPath, *dist); err != nil {
 		fmt.Fprintln(os.Stderr, "releasetargets:", err)
 		os.Exit(1)
 	}

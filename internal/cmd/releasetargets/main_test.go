@@ -1,7 +1,10 @@
 package main
 
 import (
+	"archive/zip"
+	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -56,7 +59,7 @@ func TestRealConfigTargetsAreAllPorts(t *testing.T) {
 // A made-up port and a removed one fail the check, each named, before anything
 // is built; the supported target beside them is not blamed.
 func TestUnsupportedTargetsFail(t *testing.T) {
-	err := run("testdata/unsupported.goreleaser.yml", false)
+	err := run("testdata/unsupported.goreleaser.yml", "")
 	if err == nil {
 		t.Fatal("run accepted windows_arm_6 and plan10_amd64")
 	}
@@ -82,14 +85,15 @@ func TestConfigShapesRefused(t *testing.T) {
 		}
 	}
 	for config, want := range map[string]string{
-		"builds: []": "no builds",
-		"builds: [{targets: [linux_amd64, linux_amd64_v1]}]": "linux_amd64_v1 listed twice",
-		"builds: [{targets: [linux]}]":                       "want os_arch",
-		"builds: [{targets: [linux_riscv64_rva20u64]}]":      "riscv64 takes no variant here",
+		"builds: [{targets: [linux_amd64]}]":                                  "no project_name",
+		"project_name: p\nbuilds: []":                                         "no builds",
+		"project_name: p\nbuilds: [{targets: [linux_amd64, linux_amd64_v1]}]": "linux_amd64_v1 listed twice",
+		"project_name: p\nbuilds: [{targets: [linux]}]":                       "want os_arch",
+		"project_name: p\nbuilds: [{targets: [linux_riscv64_rva20u64]}]":      "riscv64 takes no variant here",
 	} {
 		_, err := loadBuilds([]byte(config))
 		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: error %v, want one containing %q", config, err, want)
+			t.Errorf("%q: error %v, want one containing %q", config, err, want)
 		}
 	}
 }
@@ -97,20 +101,91 @@ func TestConfigShapesRefused(t *testing.T) {
 // A short target gets goreleaser's default variant, which is what ships.
 func TestParseTargetVariants(t *testing.T) {
 	for in, want := range map[string]string{
-		"linux_arm":       "GOOS=linux GOARCH=arm GOARM=6",
-		"linux_arm_7":     "GOOS=linux GOARCH=arm GOARM=7",
-		"windows_386":     "GOOS=windows GOARCH=386 GO386=sse2",
-		"darwin_amd64_v3": "GOOS=darwin GOARCH=amd64 GOAMD64=v3",
-		"darwin_arm64":    "GOOS=darwin GOARCH=arm64 GOARM64=v8.0",
-		"linux_s390x":     "GOOS=linux GOARCH=s390x",
+		"linux_arm":       "linux_arm_6",
+		"linux_arm_7":     "linux_arm_7",
+		"windows_386":     "windows_386_sse2",
+		"darwin_amd64_v3": "darwin_amd64_v3",
+		"darwin_arm64":    "darwin_arm64_v8.0",
+		"linux_s390x":     "linux_s390x",
 	} {
 		got, err := parseTarget(in)
 		if err != nil {
 			t.Errorf("%s: %v", in, err)
 			continue
 		}
-		if env := strings.Join(got.env(), " "); env != want {
-			t.Errorf("%s: env %q, want %q", in, env, want)
+		if got.Name != want {
+			t.Errorf("%s: %q, want %q", in, got.Name, want)
+		}
+	}
+}
+
+// fakeDist writes what a snapshot release of the real configuration leaves in
+// dist/, minus what skip names (a target's zip, "binary" for one zip's binary,
+// "manifest" for the manifest's line in the sums).
+func fakeDist(t *testing.T, builds []releaseBuild, skip string) string {
+	t.Helper()
+	dir := t.TempDir()
+	prefix := "terraform-provider-hanzokms_0.1.0"
+	var sums strings.Builder
+	for _, b := range builds {
+		for _, tg := range b.targets {
+			if tg.Name == skip {
+				continue
+			}
+			name := prefix + "_" + tg.GOOS + "_" + tg.GOARCH + ".zip"
+			f, err := os.Create(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			zw := zip.NewWriter(f)
+			binary := "terraform-provider-hanzokms_v0.1.0"
+			if skip == "binary" && tg.Name == "linux_arm_6" {
+				binary = "README.md"
+			}
+			if tg.GOOS == "windows" {
+				binary += ".exe"
+			}
+			w, err := zw.Create(binary)
+			if err == nil {
+				_, err = w.Write([]byte("binary"))
+			}
+			if err == nil {
+				err = zw.Close()
+			}
+			if err == nil {
+				err = f.Close()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&sums, "0123  %s\n", name)
+		}
+	}
+	if skip != "manifest" {
+		fmt.Fprintf(&sums, "4567  %s_manifest.json\n", prefix)
+	}
+	if err := os.WriteFile(filepath.Join(dir, prefix+"_SHA256SUMS"), []byte(sums.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestVerifyDist(t *testing.T) {
+	builds, err := loadFile(t, realConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyDist(builds, fakeDist(t, builds, "")); err != nil {
+		t.Fatalf("a complete dist refused: %v", err)
+	}
+	for skip, want := range map[string]string{
+		"windows_arm64_v8.0": "windows_arm64_v8.0: want one *_windows_arm64.zip, found 0",
+		"binary":             "_linux_arm.zip holds no terraform-provider-hanzokms_v<version> binary",
+		"manifest":           "no *_manifest.json in terraform-provider-hanzokms_0.1.0_SHA256SUMS",
+	} {
+		err := verifyDist(builds, fakeDist(t, builds, skip))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("dist without %s: error %v, want one containing %q", skip, err, want)
 		}
 	}
 }
