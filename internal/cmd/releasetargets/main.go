@@ -2,13 +2,14 @@
 // pushed and around `make release-check`'s snapshot release:
 //
 //	go run ./internal/cmd/releasetargets -config .goreleaser.yml
-//	go run ./internal/cmd/releasetargets -config .goreleaser.yml -dist dist
+//	go run ./internal/cmd/releasetargets -config .goreleaser.yml -dist dist [-archives]
 //
 // It reads the explicit target list (builds[].targets) of the goreleaser
 // configuration and refuses any GOOS/GOARCH pair that `go tool dist list` does
-// not name. With -dist, after goreleaser built the snapshot, it checks that
-// dist/ holds one zip per target with the provider's binary in it, and a
-// SHA256SUMS listing every zip and the registry manifest.
+// not name. With -dist, after a goreleaser snapshot, it checks that dist/
+// holds the provider's binary for every target; with -archives too, one zip
+// per target with the binary in it and a SHA256SUMS listing every zip and the
+// registry manifest.
 //
 // The goos/goarch matrix form is refused on purpose: goreleaser drops the pairs
 // of a matrix that its own table calls invalid without a word (windows/arm left
@@ -25,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -173,11 +175,41 @@ func distPorts() (map[string]bool, error) {
 	return ports, nil
 }
 
-// verifyDist checks what a snapshot release left in dist: one zip per target,
-// named for its os and arch as the registries expect and holding the
+// verifyBinaries checks what a snapshot build left in dist: for each target,
+// the directory goreleaser names <project>_<target> holding the provider's
+// binary, named as the registries expect.
+func verifyBinaries(builds []releaseBuild, dist string) error {
+	var problems []string
+	count := 0
+	for _, b := range builds {
+		for _, t := range b.targets {
+			count++
+			entries, err := os.ReadDir(filepath.Join(dist, b.project+"_"+t.Name))
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: no build: %v", t.Name, err))
+				continue
+			}
+			names := make([]string, 0, len(entries))
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if !slices.ContainsFunc(names, func(n string) bool { return isProviderBinary(n, b.project, t.GOOS) }) {
+				problems = append(problems, fmt.Sprintf("%s: no %s_v<version> binary among %v", t.Name, b.project, names))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %s", dist, strings.Join(problems, "; "))
+	}
+	fmt.Printf("releasetargets: %s holds the provider binary of each of the %d targets\n", dist, count)
+	return nil
+}
+
+// verifyArchives checks what a snapshot release left in dist: one zip per
+// target, named for its os and arch as the registries expect and holding the
 // provider's binary, and a SHA256SUMS listing every zip and the registry
 // manifest.
-func verifyDist(builds []releaseBuild, dist string) error {
+func verifyArchives(builds []releaseBuild, dist string) error {
 	sumsFiles, err := filepath.Glob(filepath.Join(dist, "*_SHA256SUMS"))
 	if err != nil || len(sumsFiles) != 1 {
 		return fmt.Errorf("%s: want one *_SHA256SUMS, found %v", dist, sumsFiles)
@@ -215,7 +247,7 @@ func verifyDist(builds []releaseBuild, dist string) error {
 			if !summed[filepath.Base(found[0])] {
 				problems = append(problems, filepath.Base(found[0])+" missing from "+filepath.Base(sumsFiles[0]))
 			}
-			if err := holdsProviderBinary(found[0], b.project, t.GOOS); err != nil {
+			if err := zipHoldsProviderBinary(found[0], b.project, t.GOOS); err != nil {
 				problems = append(problems, err.Error())
 			}
 		}
@@ -237,30 +269,33 @@ func verifyDist(builds []releaseBuild, dist string) error {
 	return nil
 }
 
-// holdsProviderBinary checks that the zip holds exactly the binary the
-// registries look for: <project>_v<version>, with .exe on Windows.
-func holdsProviderBinary(zipPath, project, goos string) error {
+// isProviderBinary reports whether name is the binary the registries look
+// for: <project>_v<version>, with .exe on Windows.
+func isProviderBinary(name, project, goos string) bool {
+	if goos == "windows" {
+		if !strings.HasSuffix(name, ".exe") {
+			return false
+		}
+		name = strings.TrimSuffix(name, ".exe")
+	}
+	return strings.HasPrefix(name, project+"_v") && !strings.Contains(name, "/")
+}
+
+func zipHoldsProviderBinary(zipPath, project, goos string) error {
 	r, err := zip.OpenReader(zipPath)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for _, f := range r.File {
-		name := f.Name
-		if goos == "windows" {
-			if !strings.HasSuffix(name, ".exe") {
-				continue
-			}
-			name = strings.TrimSuffix(name, ".exe")
-		}
-		if strings.HasPrefix(name, project+"_v") && !strings.Contains(name, "/") && f.UncompressedSize64 > 0 {
+		if isProviderBinary(f.Name, project, goos) && f.UncompressedSize64 > 0 {
 			return nil
 		}
 	}
 	return fmt.Errorf("%s holds no %s_v<version> binary", filepath.Base(zipPath), project)
 }
 
-func run(configPath, dist string) error {
+func run(configPath, dist string, archives bool) error {
 	config, err := os.ReadFile(configPath)
 	if err != nil {
 		return err
@@ -290,14 +325,21 @@ func run(configPath, dist string) error {
 	if dist == "" {
 		return nil
 	}
-	return verifyDist(builds, dist)
+	if err := verifyBinaries(builds, dist); err != nil {
+		return err
+	}
+	if archives {
+		return verifyArchives(builds, dist)
+	}
+	return nil
 }
 
 func main() {
 	configPath := flag.String("config", ".goreleaser.yml", "goreleaser configuration to read the targets from")
-	dist := flag.String("dist", "", "after a snapshot release: check this dist directory against the targets")
+	dist := flag.String("dist", "", "after a snapshot build: check this dist directory holds every target's binary")
+	archives := flag.Bool("archives", false, "with -dist, after a snapshot release: check the zips and SHA256SUMS too")
 	flag.Parse()
-	if err := run(*configPath, *dist); err != nil {
+	if err := run(*configPath, *dist, *archives); err != nil {
 		fmt.Fprintln(os.Stderr, "releasetargets:", err)
 		os.Exit(1)
 	}

@@ -59,7 +59,7 @@ func TestRealConfigTargetsAreAllPorts(t *testing.T) {
 // A made-up port and a removed one fail the check, each named, before anything
 // is built; the supported target beside them is not blamed.
 func TestUnsupportedTargetsFail(t *testing.T) {
-	err := run("testdata/unsupported.goreleaser.yml", "")
+	err := run("testdata/unsupported.goreleaser.yml", "", false)
 	if err == nil {
 		t.Fatal("run accepted windows_arm_6 and plan10_amd64")
 	}
@@ -170,12 +170,12 @@ func fakeDist(t *testing.T, builds []releaseBuild, skip string) string {
 	return dir
 }
 
-func TestVerifyDist(t *testing.T) {
+func TestVerifyArchives(t *testing.T) {
 	builds, err := loadFile(t, realConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := verifyDist(builds, fakeDist(t, builds, "")); err != nil {
+	if err := verifyArchives(builds, fakeDist(t, builds, "")); err != nil {
 		t.Fatalf("a complete dist refused: %v", err)
 	}
 	for skip, want := range map[string]string{
@@ -183,9 +183,48 @@ func TestVerifyDist(t *testing.T) {
 		"binary":             "_linux_arm.zip holds no terraform-provider-hanzokms_v<version> binary",
 		"manifest":           "no *_manifest.json in terraform-provider-hanzokms_0.1.0_SHA256SUMS",
 	} {
-		err := verifyDist(builds, fakeDist(t, builds, skip))
+		err := verifyArchives(builds, fakeDist(t, builds, skip))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("dist without %s: error %v, want one containing %q", skip, err, want)
 		}
+	}
+}
+
+// What `goreleaser build --snapshot` leaves: a directory per target.
+func TestVerifyBinaries(t *testing.T) {
+	builds, err := loadFile(t, realConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := t.TempDir()
+	for _, b := range builds {
+		for _, tg := range b.targets {
+			if tg.Name == "freebsd_arm_6" {
+				continue
+			}
+			dir := filepath.Join(dist, "terraform-provider-hanzokms_"+tg.Name)
+			binary := "terraform-provider-hanzokms_v0.0.0-SNAPSHOT-none"
+			if tg.GOOS == "windows" && tg.GOARCH != "386" {
+				binary += ".exe"
+			}
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, binary), []byte("binary"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err = verifyBinaries(builds, dist)
+	if err == nil {
+		t.Fatal("a dist without freebsd_arm_6 and with a windows binary lacking .exe accepted")
+	}
+	for _, want := range []string{"freebsd_arm_6: no build", "windows_386_sse2: no terraform-provider-hanzokms_v<version> binary"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "windows_amd64") || strings.Contains(err.Error(), "linux_arm_6") {
+		t.Errorf("error %q blames a complete target", err)
 	}
 }
