@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Generates docs/ from the provider's schema with terraform-plugin-docs, offline:
-# the schema JSON comes from the cached OpenTofu (`tofu providers schema -json`),
-# so tfplugindocs neither downloads nor looks for a `terraform` on PATH. The
-# provider key is renamed to its short name, one of the two tfplugindocs looks up.
+# the schema JSON comes from the cached Terraform 1.16.0
+# (`terraform providers schema -json`), so tfplugindocs neither downloads nor
+# looks for a `terraform` on PATH. Terraform 1.16 rather than OpenTofu, because
+# OpenTofu's schema JSON has no list resources and no actions. (Terraform 1.16
+# is BUSL-1.1: run here to document this provider, never shipped; see
+# .ci/install-clis.sh.) The provider key is renamed to its short name, one of
+# the two tfplugindocs looks up.
 #   .ci/gen-docs.sh            regenerate docs/
 #   .ci/gen-docs.sh --check    fail when docs/ differs from what the schema generates
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${HANZOKMS_CLI_CACHE:-$HOME/.cache/terraform-provider-hanzokms}"
-TOFU="$CACHE/opentofu-1.12.6/tofu"
-[ -x "$TOFU" ] || .ci/install-clis.sh tofu
+TERRAFORM_NEW="$CACHE/terraform-1.16.0/terraform"
+[ -x "$TERRAFORM_NEW" ] || .ci/install-clis.sh terraform-new
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-plugin_dir="$work/plugins/registry.opentofu.org/hanzoai/hanzokms/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+plugin_dir="$work/plugins/registry.terraform.io/hanzoai/hanzokms/0.0.1/$(go env GOOS)_$(go env GOARCH)"
 mkdir -p "$plugin_dir"
 go build -o "$plugin_dir/terraform-provider-hanzokms_v0.0.1" .
 cat > "$work/main.tf" <<'TF'
@@ -24,9 +28,14 @@ terraform {
 }
 TF
 printf 'disable_checkpoint = true\n' > "$work/cli.tfrc"
-(cd "$work" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$TOFU" init -input=false -no-color -plugin-dir="$work/plugins" >/dev/null &&
-  TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$TOFU" providers schema -json) |
-  sed 's#"registry.opentofu.org/hanzoai/hanzokms"#"hanzokms"#' > "$work/schema.json"
+(cd "$work" && export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 &&
+  "$TERRAFORM_NEW" init -input=false -no-color -plugin-dir="$work/plugins" >/dev/null &&
+  "$TERRAFORM_NEW" providers schema -json) |
+  sed 's#"registry.terraform.io/hanzoai/hanzokms"#"hanzokms"#' > "$work/schema.json"
+# A schema without the list resource or the action would drop their pages silently.
+for key in '"action_schemas"' '"list_resource_schemas"' '"resource_identity_schemas"'; do
+  grep -q "$key" "$work/schema.json" || { echo "gen-docs: the schema JSON has no $key" >&2; exit 1; }
+done
 
 if [ "${1:-}" = "--check" ]; then
   cp -r docs "$work/docs.before" 2>/dev/null || mkdir -p "$work/docs.before"

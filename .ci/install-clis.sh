@@ -3,15 +3,19 @@
 # proxy, into a cache outside the repository, and prints nothing else but
 # progress. A cached binary that answers its version is never rebuilt.
 #
-#   OpenTofu v1.12.6  -> $CACHE/opentofu-1.12.6/tofu       (primary)
-#   Terraform v1.5.7  -> $CACHE/terraform-1.5.7/terraform  (oldest supported)
+#   OpenTofu v1.12.6  -> $CACHE/opentofu-1.12.6/tofu         (primary)
+#   Terraform v1.5.7  -> $CACHE/terraform-1.5.7/terraform    (oldest supported)
+#   Terraform v1.16.0 -> $CACHE/terraform-1.16.0/terraform   (newest: identity, query, actions)
 #
 # and the release and lint tools, the same way:
 #   goreleaser v2.15.1     -> $CACHE/goreleaser-2.15.1/goreleaser       (make release-check)
 #   golangci-lint v2.15.0  -> $CACHE/golangci-lint-2.15.0/golangci-lint (make lint)
 #   actionlint v1.7.12     -> $CACHE/actionlint-1.7.12/actionlint       (make lint)
 #
-# Terraform 1.6 and later are BUSL-licensed: never built here.
+# Terraform 1.6 and later are BUSL-1.1 licensed. Terraform v1.16.0 is built here
+# only to run this provider's acceptance tests against it (non-production use).
+# It is never committed, vendored, packaged or shipped: the binary lives only in
+# the cache above, outside the repository, and no release artifact includes it.
 set -euo pipefail
 
 CACHE="${HANZOKMS_CLI_CACHE:-$HOME/.cache/terraform-provider-hanzokms}"
@@ -19,6 +23,8 @@ TOFU_VERSION=1.12.6
 TERRAFORM_VERSION=1.5.7
 TOFU="$CACHE/opentofu-$TOFU_VERSION/tofu"
 TERRAFORM="$CACHE/terraform-$TERRAFORM_VERSION/terraform"
+TERRAFORM_NEW_VERSION=1.16.0
+TERRAFORM_NEW="$CACHE/terraform-$TERRAFORM_NEW_VERSION/terraform"
 GORELEASER_VERSION=2.15.1
 GORELEASER="$CACHE/goreleaser-$GORELEASER_VERSION/goreleaser"
 GOLANGCI_LINT_VERSION=2.15.0
@@ -57,6 +63,55 @@ build_terraform() {
   has_version "$TERRAFORM" "Terraform v$TERRAFORM_VERSION"
 }
 
+# Terraform v1.16.0 (BUSL-1.1: built for this provider's tests only, never shipped).
+# `go install` refuses it (replace directives) and the module zip lacks nine
+# remote-state backends that are nested modules of their own. So: copy the module
+# to a scratch directory, cut every remote-state backend whose nested module is
+# missing (its import, its entry in the backends map, its require and replace in
+# go.mod), and build there. The local, http, inmem and cloud/remote backends stay,
+# which is all the acceptance tests use.
+build_terraform_new() {
+  if has_version "$TERRAFORM_NEW" "Terraform v$TERRAFORM_NEW_VERSION"; then
+    echo "install-clis: Terraform v$TERRAFORM_NEW_VERSION cached at $TERRAFORM_NEW"; return
+  fi
+  echo "install-clis: building Terraform v$TERRAFORM_NEW_VERSION for tests only (BUSL-1.1; about 4 minutes on 2 cores)"
+  local dir work init missing=() name alias
+  dir=$(cd / && go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_NEW_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [ -n "$dir" ] && [ -d "$dir" ] || { echo "install-clis: module download of Terraform v$TERRAFORM_NEW_VERSION failed" >&2; return 1; }
+  work=$(mktemp -d)
+  # shellcheck disable=SC2064 # expand $work now: it is local to this function
+  trap "rm -rf '$work'; trap - RETURN" RETURN
+  cp -r "$dir" "$work/terraform" && chmod -R u+w "$work/terraform"
+  work="$work/terraform"
+  init="$work/internal/backend/init/init.go"
+  # The nested modules: every `replace .../remote-state/X => ./internal/backend/remote-state/X`
+  # whose directory the module zip does not carry.
+  while read -r name; do
+    [ -f "$work/internal/backend/remote-state/$name/go.mod" ] && continue
+    [ -d "$work/internal/backend/remote-state/$name" ] && [ -n "$(ls -A "$work/internal/backend/remote-state/$name")" ] && continue
+    missing+=("$name")
+  done < <(sed -n 's#^replace github.com/hashicorp/terraform/internal/backend/remote-state/\([a-z0-9]*\) => .*#\1#p' "$work/go.mod")
+  [ "${#missing[@]}" -gt 0 ] || { echo "install-clis: found no missing remote-state module to cut: recipe out of date" >&2; return 1; }
+  echo "install-clis: cutting remote-state backends: ${missing[*]}"
+  for name in "${missing[@]}"; do
+    alias=$(sed -n "s#^[[:space:]]*\([A-Za-z0-9_]*\) \"github.com/hashicorp/terraform/internal/backend/remote-state/$name\"\$#\1#p" "$init")
+    [ -n "$alias" ] || { echo "install-clis: no import of remote-state/$name in $init: recipe out of date" >&2; return 1; }
+    sed -i -e "\#\"github.com/hashicorp/terraform/internal/backend/remote-state/$name\"\$#d" \
+      -e "/[^A-Za-z0-9_]$alias\.New(/d" "$init"
+    sed -i -e "\#^[[:space:]]*github.com/hashicorp/terraform/internal/backend/remote-state/$name [^ ]*\$#d" \
+      -e "\#^replace github.com/hashicorp/terraform/internal/backend/remote-state/$name =>#d" "$work/go.mod"
+    if grep -q "remote-state/$name[\" ]" "$init" "$work/go.mod" || grep -q "[^A-Za-z0-9_]$alias\." "$init"; then
+      echo "install-clis: remote-state/$name still referenced after the cut" >&2; return 1
+    fi
+  done
+  mkdir -p "$(dirname "$TERRAFORM_NEW")"
+  (cd "$work" && go build -trimpath -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$TERRAFORM_NEW.tmp" .)
+  mv "$TERRAFORM_NEW.tmp" "$TERRAFORM_NEW"
+  has_version "$TERRAFORM_NEW" "Terraform v$TERRAFORM_NEW_VERSION" ||
+    { echo "install-clis: built Terraform does not report v$TERRAFORM_NEW_VERSION" >&2; return 1; }
+  echo "install-clis: Terraform v$TERRAFORM_NEW_VERSION built at $TERRAFORM_NEW (tests only; never ship it)"
+}
+
 build_goreleaser() {
   if [ -x "$GORELEASER" ] && "$GORELEASER" --version 2>/dev/null | grep -q "$GORELEASER_VERSION"; then
     echo "install-clis: goreleaser v$GORELEASER_VERSION cached at $GORELEASER"; return
@@ -87,12 +142,13 @@ build_actionlint() {
 case "${1:-all}" in
   tofu) build_tofu ;;
   terraform) build_terraform ;;
+  terraform-new) build_terraform_new ;;
   goreleaser) build_goreleaser ;;
   golangci-lint) build_golangci_lint ;;
   actionlint) build_actionlint ;;
   linters) build_golangci_lint; build_actionlint ;;
-  all) build_tofu; build_terraform ;;
-  paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "GORELEASER=$GORELEASER"
+  all) build_tofu; build_terraform; build_terraform_new ;;
+  paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "TERRAFORM_NEW=$TERRAFORM_NEW"; echo "GORELEASER=$GORELEASER"
          echo "GOLANGCI_LINT=$GOLANGCI_LINT"; echo "ACTIONLINT=$ACTIONLINT" ;;
-  *) echo "usage: $0 [all|tofu|terraform|goreleaser|golangci-lint|actionlint|linters|paths]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|tofu|terraform|terraform-new|goreleaser|golangci-lint|actionlint|linters|paths]" >&2; exit 2 ;;
 esac

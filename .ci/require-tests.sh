@@ -1,18 +1,88 @@
 #!/usr/bin/env bash
-# Reads `go test -v` output on stdin, prints a summary of it, and fails when
-# a test failed, when go test failed, or when no test ran at all.
-# Usage: go test -v ... 2>&1 | .ci/require-tests.sh "<label>"
-set -uo pipefail
-label=${1:-tests}
+# Runs one test leg, prints its summary, and fails when go test failed (its
+# exit status counts), a test failed or panicked, no test ran, or the tests
+# that skipped differ from the leg's expected list in either direction.
+#
+#   .ci/require-tests.sh <leg> <command...>
+#   e.g. .ci/require-tests.sh opentofu-1.12.6 go test ./internal/... -run '^TestAcc' -v
+#
+# The command must print `go test -v` output. The expected skips of a leg are
+# in .ci/expected-skips/<leg>.txt, one test name a line (subtests as
+# Parent/child), `#` starting a comment; a leg without that file fails.
+# The leg's results (PASS/FAIL/SKIP and name, tab-separated) are written to
+# $ACC_REPORT_DIR/<leg>.tsv for .ci/leg-summary.sh, which shows which tests
+# ran on which CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+leg=${1:?usage: $0 <leg> <command...>}
+shift
+[ "$#" -gt 0 ] || { echo "usage: $0 <leg> <command...>" >&2; exit 2; }
+expected_file=".ci/expected-skips/$leg.txt"
+report_dir=${ACC_REPORT_DIR:-${TMPDIR:-/tmp}/hanzokms-acc-legs}
+mkdir -p "$report_dir"
+
 log=$(mktemp)
-tee "$log" | grep -E '^(--- (FAIL|SKIP)|FAIL|ok|panic:)' || true
-passed=$(grep -c -- '^--- PASS' "$log" || true)
-failed=$(grep -c -- '^--- FAIL' "$log" || true)
-skipped=$(grep -c -- '^--- SKIP' "$log" || true)
-echo "$label: $passed passed, $failed failed, $skipped skipped"
+trap 'rm -f "$log" "$log".*' EXIT
+set +e
+"$@" 2>&1 | tee "$log" | grep --line-buffered -E '^[[:space:]]*(--- (FAIL|SKIP)|FAIL|ok|panic:)'
+status=${PIPESTATUS[0]}
+set -e
+
+# Every result line of `go test -v`, subtests included: STATUS<TAB>name.
+sed -n -E 's/^[[:space:]]*--- (PASS|FAIL|SKIP): ([^ ]+) .*/\1\t\2/p' "$log" > "$report_dir/$leg.tsv"
+count() { grep -c "^$1"$'\t' "$report_dir/$leg.tsv" || true; }
+passed=$(count PASS); failed=$(count FAIL); skipped=$(count SKIP)
+echo "$leg: $passed passed, $failed failed, $skipped skipped (go test exit status $status)"
+
+bad=0
 if [ "$failed" -gt 0 ] || grep -qE '^(FAIL|panic:)' "$log"; then
-  grep -B2 -A40 -- '^--- FAIL' "$log" | head -n 400
-  rm -f "$log"; exit 1
+  grep -B2 -A40 -- '--- FAIL' "$log" | head -n 400 || true
+  bad=1
 fi
-rm -f "$log"
-if [ "$passed" -eq 0 ]; then echo "$label: no test ran"; exit 1; fi
+if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+  echo "$leg: go test exited with status $status (build failure, timeout or a failure outside a test):"
+  tail -n 40 "$log"
+  bad=1
+fi
+if [ "$passed" -eq 0 ]; then echo "$leg: no test ran"; bad=1; fi
+
+# Skipped tests against the leg's expected list. A test's skip reason is its
+# last log line (file.go:NN: ...) before or right after its --- SKIP line.
+awk -F'\t' '$1=="SKIP"{print $2}' "$report_dir/$leg.tsv" | sort -u > "$log.skipped"
+awk '
+  /^=== (RUN|CONT|NAME) / { cur = $3; next }
+  /^[[:space:]]*--- SKIP: / { name = $3; pending = (last[name] == "") ? name : ""; reason[name] = last[name]; next }
+  /^[[:space:]]+[^[:space:]]+\.go:[0-9]+: / {
+    line = $0; sub(/^[[:space:]]+/, "", line)
+    if (pending != "") { reason[pending] = line; pending = "" } else if (cur != "") last[cur] = line
+  }
+  END { for (n in reason) print n "\t" reason[n] }' "$log" > "$log.reasons"
+reason() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$log.reasons"; }
+if [ ! -f "$expected_file" ]; then
+  echo "$leg: no $expected_file: list the tests this CLI is expected to skip (empty file for none)"
+  bad=1
+else
+  sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$expected_file" | sort -u > "$log.expected"
+  surprise=$(comm -23 "$log.skipped" "$log.expected")
+  missing=$(comm -13 "$log.skipped" "$log.expected")
+  if [ -n "$surprise" ]; then
+    echo "$leg: tests skipped that $expected_file does not expect:"
+    while read -r name; do
+      echo "  $name: $(reason "$name")"
+    done <<< "$surprise"
+    bad=1
+  fi
+  if [ -n "$missing" ]; then
+    echo "$leg: tests $expected_file expects to skip that did not skip (ran, or no longer exist):"
+    sed 's/^/  /' <<< "$missing"
+    bad=1
+  fi
+  comm -12 "$log.skipped" "$log.expected" > "$log.asexpected"
+  if [ -s "$log.asexpected" ]; then
+    echo "$leg: skipped as expected:"
+    while read -r name; do
+      echo "  $name: $(reason "$name")"
+    done < "$log.asexpected"
+  fi
+fi
+exit "$bad"
