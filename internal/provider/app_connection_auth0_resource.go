@@ -263,11 +263,15 @@ func (r *auth0ConnectionResource) Create(ctx context.Context, req resource.Creat
 	state := plan
 	state.setFromAPI(created, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state auth0ConnectionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The id never changes, and the identity must be set even when the
+	// object is gone (the framework requires one after every read).
+	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -328,6 +332,7 @@ func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.Updat
 	next := plan
 	next.setFromAPI(updated, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	setIDIdentity(ctx, resp.Identity, next.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -342,6 +347,12 @@ func (r *auth0ConnectionResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *auth0ConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" { // an import block with identity = { id = ... } (Terraform 1.12+)
+		if id, ok := idFromIdentity(ctx, req.Identity, "app connection", &resp.Diagnostics); ok {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		}
+		return
+	}
 	if !uuidPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: expected the connection's ID, %s", req.ID, uuidRule))
 		return

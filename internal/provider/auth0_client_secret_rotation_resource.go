@@ -390,11 +390,15 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 	state := plan
 	state.setFromAPI(created, plan.auth0RotationFields)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state auth0RotationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The id never changes, and the identity must be set even when the
+	// object is gone (the framework requires one after every read).
+	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -490,6 +494,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 		next.auth0RotationComputed = state.auth0RotationComputed
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	setIDIdentity(ctx, resp.Identity, next.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -508,6 +513,17 @@ func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req reso
 }
 
 func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" { // an import block with identity = { id = ... } (Terraform 1.12+)
+		rotationID, ok := idFromIdentity(ctx, req.Identity, "rotation", &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rotationID)...)
+		if resp.Private != nil {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, []byte(`true`))...)
+		}
+		return
+	}
 	id, err := parseRotationImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
