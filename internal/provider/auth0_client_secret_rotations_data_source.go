@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -125,26 +124,7 @@ func (d *auth0ClientSecretRotationsDataSource) Read(ctx context.Context, req dat
 		resp.Diagnostics.AddError("Could not list the Auth0 client secret rotations", apiErrorDetail(err))
 		return
 	}
-	var found []kms.Auth0ClientSecretRotation
-	for _, r := range all {
-		if !cfg.Environment.IsNull() && r.Environment.Slug != cfg.Environment.ValueString() {
-			continue
-		}
-		if !cfg.SecretPath.IsNull() && r.Folder.Path != normalizeSecretPath(cfg.SecretPath.ValueString()) {
-			continue
-		}
-		found = append(found, r)
-	}
-	sort.Slice(found, func(i, j int) bool {
-		a, b := found[i], found[j]
-		if a.Environment.Slug != b.Environment.Slug {
-			return a.Environment.Slug < b.Environment.Slug
-		}
-		if a.Folder.Path != b.Folder.Path {
-			return a.Folder.Path < b.Folder.Path
-		}
-		return a.Name < b.Name
-	})
+	found := selectRotations(all, cfg.Environment, cfg.SecretPath)
 	summaries := make([]auth0RotationSummary, 0, len(found))
 	for _, r := range found {
 		summaries = append(summaries, auth0RotationSummary{

@@ -12,8 +12,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -56,6 +58,8 @@ var (
 	_ provider.Provider                       = (*hanzoKMSProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*hanzoKMSProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hanzoKMSProvider)(nil)
+	_ provider.ProviderWithActions            = (*hanzoKMSProvider)(nil)
+	_ provider.ProviderWithListResources      = (*hanzoKMSProvider)(nil)
 )
 
 type hanzoKMSProvider struct {
@@ -267,6 +271,8 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 // settings are the provider attributes after environment variables filled
@@ -345,5 +351,19 @@ func (p *hanzoKMSProvider) DataSources(context.Context) []func() datasource.Data
 func (p *hanzoKMSProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAuth0RotationCredentialsEphemeralResource,
+	}
+}
+
+// Actions run on Terraform 1.14+ only; other CLIs never ask for them.
+func (p *hanzoKMSProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewAuth0RotationRotateAction,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14+).
+func (p *hanzoKMSProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAuth0ClientSecretRotationListResource,
 	}
 }
