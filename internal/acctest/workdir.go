@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,13 +38,18 @@ type WorkDir struct {
 func NewWorkDir(t *testing.T, factories map[string]func() (tfprotov6.ProviderServer, error)) *WorkDir {
 	t.Helper()
 	PreCheck(t)
-	cli, err := CurrentCLI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := "registry.terraform.io"
-	if cli.OpenTofu {
-		host = "registry.opentofu.org"
+	return &WorkDir{t: t, Dir: t.TempDir(), cli: os.Getenv("TF_ACC_TERRAFORM_PATH"), reattach: serveInProcess(t, factories)}
+}
+
+// serveInProcess serves each provider for the rest of the test and returns
+// the TF_REATTACH_PROVIDERS value that points the CLI at them. Keys are as
+// for NewWorkDir; the registry host is the one the CLI under test expects
+// (TF_ACC_PROVIDER_HOST, which PreCheck sets for OpenTofu).
+func serveInProcess(t *testing.T, factories map[string]func() (tfprotov6.ProviderServer, error)) string {
+	t.Helper()
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := map[string]any{}
@@ -56,15 +60,19 @@ func NewWorkDir(t *testing.T, factories map[string]func() (tfprotov6.ProviderSer
 			cancel()
 			t.Fatalf("provider %s: %v", name, err)
 		}
+		address := host + "/" + name
+		if !strings.Contains(name, "/") {
+			address = host + "/hashicorp/" + name
+		}
 		configCh := make(chan *plugin.ReattachConfig, 1)
 		closeCh := make(chan struct{})
 		go func() {
-			err := tf6server.Serve(name, func() tfprotov6.ProviderServer { return server },
+			err := tf6server.Serve(address, func() tfprotov6.ProviderServer { return server },
 				tf6server.WithDebug(ctx, configCh, closeCh),
-				tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard})),
-				// Provider logs go to the test's log, as TF_LOG_PATH_MASK /
-				// TF_ACC_LOG_PATH say, never to the terminal.
-				tf6server.WithLoggingSink(t), tf6server.WithoutLogStderrOverride())
+				tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+				// Provider logs follow TF_LOG / TF_ACC_LOG_PATH, as under
+				// terraform-plugin-testing: silent unless asked for.
+				tf6server.WithLoggingSink(t))
 			if err != nil {
 				t.Errorf("serving provider %s: %v", name, err)
 			}
@@ -72,6 +80,9 @@ func NewWorkDir(t *testing.T, factories map[string]func() (tfprotov6.ProviderSer
 		var cfg *plugin.ReattachConfig
 		select {
 		case cfg = <-configCh:
+		case <-closeCh:
+			cancel()
+			t.Fatalf("provider %s stopped before it started serving", name)
 		case <-time.After(30 * time.Second):
 			cancel()
 			t.Fatalf("provider %s did not start serving", name)
@@ -81,14 +92,11 @@ func NewWorkDir(t *testing.T, factories map[string]func() (tfprotov6.ProviderSer
 			"Protocol": string(cfg.Protocol), "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": cfg.Test,
 			"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
 		}
-		if strings.Contains(name, "/") {
-			reattach[host+"/"+name] = entry
-			continue
-		}
-		// The CLI looks the provider up under the address its configuration
-		// implies; both spellings are offered, as terraform-plugin-testing does.
-		for _, ns := range []string{"hashicorp", "-"} {
-			reattach[host+"/"+ns+"/"+name] = entry
+		reattach[address] = entry
+		if !strings.Contains(name, "/") {
+			// A configuration may also name it by the legacy "-" namespace,
+			// as terraform-plugin-testing allows for.
+			reattach[host+"/-/"+name] = entry
 		}
 	}
 	t.Cleanup(func() {
@@ -104,7 +112,7 @@ func NewWorkDir(t *testing.T, factories map[string]func() (tfprotov6.ProviderSer
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &WorkDir{t: t, Dir: t.TempDir(), cli: cli.Path, reattach: string(raw)}
+	return string(raw)
 }
 
 // Write puts a file into the working directory.
