@@ -63,7 +63,7 @@ func threeRotations(t *testing.T, env *acctest.Env) map[string]string {
 	return ids
 }
 
-func listHCL(env *acctest.Env, name, filters, extra string) string {
+func listHCL(name, filters, extra string) string {
 	return fmt.Sprintf(`
 list "hanzokms_auth0_client_secret_rotation" %q {
   provider = hanzokms
@@ -99,11 +99,11 @@ func TestAccAuth0ClientSecretRotationList_query(t *testing.T) {
 			{
 				Query: true,
 				// The provider block is the previous step's configuration, kept beside the query file.
-				Config: listHCL(env, "project", "", "") +
-					listHCL(env, "dev", `environment = "dev"`, "") +
-					listHCL(env, "prod_folder", `environment = "prod"
+				Config: listHCL("project", "", "") +
+					listHCL("dev", `environment = "dev"`, "") +
+					listHCL("prod_folder", `environment = "prod"
     secret_path = "/app/auth0/"`, "include_resource = true") +
-					listHCL(env, "empty_folder", `secret_path = "/app/auth0"
+					listHCL("empty_folder", `secret_path = "/app/auth0"
     environment = "dev"`, ""),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("hanzokms_auth0_client_secret_rotation.project", 3),
@@ -132,7 +132,7 @@ func TestAccAuth0ClientSecretRotationList_query(t *testing.T) {
 			},
 			{
 				Query:       true,
-				Config:      listHCL(env, "bad", `environment = "Prod Env"`, ""),
+				Config:      listHCL("bad", `environment = "Prod Env"`, ""),
 				ExpectError: regexp.MustCompile(`(?s)environment.*Prod Env`),
 			},
 		},
@@ -152,7 +152,7 @@ func TestAccAuth0ClientSecretRotationList_generateConfigImportsQuietly(t *testin
 	tenantBefore := rotationsAtTenant(env)
 	wd := acctest.NewWorkDir(t, acctest.ProviderFactories)
 	wd.Write("main.tf", env.ProviderBlock())
-	wd.Write("rotations.tfquery.hcl", listHCL(env, "all", "", "include_resource = true"))
+	wd.Write("rotations.tfquery.hcl", listHCL("all", "", "include_resource = true"))
 	wd.Run("init", "-input=false", "-no-color")
 	wd.Run("query", "-no-color", "-generate-config-out=generated.tf")
 	generated := wd.Read("generated.tf")
