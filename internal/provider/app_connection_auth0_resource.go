@@ -303,6 +303,9 @@ func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.Updat
 	var plan, state, config auth0ConnectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The id never changes: the identity is the state's, whatever path the
+	// update takes (the framework requires one after every update).
+	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
@@ -332,7 +335,6 @@ func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.Updat
 	next := plan
 	next.setFromAPI(updated, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
-	setIDIdentity(ctx, resp.Identity, next.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -428,6 +428,9 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 	var plan, state auth0RotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The id never changes: the identity is the state's, whatever path the
+	// update takes (the framework requires one after every update).
+	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -494,7 +497,6 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 		next.auth0RotationComputed = state.auth0RotationComputed
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
-	setIDIdentity(ctx, resp.Identity, next.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
