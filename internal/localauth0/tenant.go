@@ -170,6 +170,18 @@ func (t *Tenant) SecretHistory(clientID string) []string {
 	return append([]string(nil), t.history[clientID]...)
 }
 
+// Applications lists every application's client id, sorted.
+func (t *Tenant) Applications() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ids := make([]string, 0, len(t.apps))
+	for id := range t.apps {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 func (t *Tenant) remember(app *Application) {
 	if app.Secret != "" {
 		t.history[app.ClientID] = append(t.history[app.ClientID], app.Secret)

@@ -73,6 +73,11 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 	status := 0
 	defer func() { s.logf("kms %s -> %d", route, status) }()
 
+	if s.answersAsNewerServer() {
+		nw := &newerServerWriter{ResponseWriter: w}
+		defer nw.finish()
+		w = nw
+	}
 	fault := s.takeFault(route)
 	if fault != nil {
 		if fault.OnFire != nil {
@@ -82,6 +87,7 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 			select {
 			case <-time.After(fault.Delay):
 			case <-r.Context().Done():
+				s.noteAbandoned(route)
 				return
 			}
 		}

@@ -11,7 +11,9 @@ package localkms
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
@@ -84,6 +86,17 @@ type Server struct {
 	statsMu sync.Mutex
 	counts  map[string]int
 	faults  []*Fault
+	// abandoned counts, per route, requests whose client hung up while an
+	// injected Delay held them: proof that the client's timeout fired.
+	abandoned map[string]int
+	// issued is every access token ever issued, in order; the state forgets
+	// renewed and expired ones, leak tests must not.
+	issued []IssuedToken
+	// newerServer adds fields this server does not define to every JSON
+	// answer, as a newer KMS release would.
+	newerServer bool
+	// persistErr is the last failure to write StateFile.
+	persistErr error
 
 	handler http.Handler
 }
@@ -144,9 +157,11 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 	if opts.Auth0HTTPClient == nil {
 		opts.Auth0HTTPClient = http.DefaultClient
 	}
-	s := &Server{opts: opts, counts: map[string]int{}}
+	s := &Server{opts: opts, counts: map[string]int{}, abandoned: map[string]int{}}
 	if opts.StateFile != "" {
-		if data, err := os.ReadFile(opts.StateFile); err == nil {
+		data, err := os.ReadFile(opts.StateFile)
+		switch {
+		case err == nil:
 			var st state
 			if err := json.Unmarshal(data, &st); err != nil {
 				return nil, fmt.Errorf("local kms: state file %s: %w", opts.StateFile, err)
@@ -155,6 +170,10 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 			if s.st.OIDCIdentities == nil {
 				s.st.OIDCIdentities = map[string]*oidcIdentity{}
 			}
+		case !errors.Is(err, fs.ErrNotExist):
+			// Starting empty would silently forget every rotation it holds,
+			// and the next write would overwrite it.
+			return nil, fmt.Errorf("local kms: state file %s exists but cannot be read: %w", opts.StateFile, err)
 		}
 	}
 	if s.st == nil {
@@ -230,22 +249,43 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // now is the server clock, in UTC.
 func (s *Server) now() time.Time { return s.opts.Now().UTC() }
 
-// persist writes the state file; the caller holds s.mu.
+// persist writes the state file; the caller holds s.mu. A failure is
+// logged and kept for PersistError: the answer has been decided already, and
+// the next successful write carries this change too.
 func (s *Server) persist() {
 	if s.opts.StateFile == "" {
 		return
 	}
+	err := s.writeStateFile()
+	s.statsMu.Lock()
+	s.persistErr = err
+	s.statsMu.Unlock()
+	if err != nil {
+		s.logf("local kms: saving state to %s failed: %v", s.opts.StateFile, err)
+	}
+}
+
+func (s *Server) writeStateFile() error {
 	data, err := json.MarshalIndent(s.st, "", "  ")
 	if err != nil {
-		s.logf("local kms: encoding state: %v", err)
-		return
+		return fmt.Errorf("encoding state: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.opts.StateFile), 0o700); err != nil {
+		return err
 	}
 	tmp := s.opts.StateFile + ".tmp"
-	if err := os.MkdirAll(filepath.Dir(s.opts.StateFile), 0o700); err == nil {
-		if err := os.WriteFile(tmp, data, 0o600); err == nil {
-			_ = os.Rename(tmp, s.opts.StateFile)
-		}
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
 	}
+	return os.Rename(tmp, s.opts.StateFile)
+}
+
+// PersistError is the outcome of the last write of StateFile: nil when it
+// succeeded (or no StateFile is set).
+func (s *Server) PersistError() error {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	return s.persistErr
 }
 
 func (s *Server) logf(format string, args ...any) {

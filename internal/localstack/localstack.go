@@ -72,8 +72,6 @@ func (c *Clock) Advance(d time.Duration) {
 type Options struct {
 	TokenTTL time.Duration
 	Logger   *log.Logger
-	// KMSAddr is where the KMS listens; a free loopback port by default.
-	KMSAddr string
 }
 
 // Stack is a running world.
@@ -133,11 +131,7 @@ func Start(o Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	addr := o.KMSAddr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, srv, err := st.KMS.Listen(addr)
+	l, srv, err := st.KMS.Listen("127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}

@@ -53,8 +53,8 @@ func TestAccQuickstartWithOIDCUnderTraceLeaksNoToken(t *testing.T) {
 	if len(needles) == 0 {
 		t.Fatal("no OIDC token was minted")
 	}
-	for i, s := range stack.KMS.IssuedTokens() {
-		needles[fmt.Sprintf("access token %d", i)] = s
+	for i, tok := range stack.KMS.IssuedTokens() {
+		needles[fmt.Sprintf("access token %d", i)] = tok.Value
 	}
 	for what, needle := range needles {
 		for name, corpus := range map[string][]byte{"CLI output and state files": transcript.Bytes(), "TRACE log": trace, "progress": progress.Bytes()} {

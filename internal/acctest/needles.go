@@ -1,0 +1,223 @@
+package acctest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+)
+
+// Kinds of secret a leak test looks for. A test states how many of each it
+// expects (Needles.Expect); a kind that comes up short fails the test, so a
+// search that found nothing because it had nothing to look for cannot pass.
+const (
+	KindIdentitySecret   = "machine identity client secret"
+	KindAccessToken      = "access token (login)"
+	KindRenewedToken     = "access token (renewed)"
+	KindAuth0Secret      = "Auth0 application secret"
+	KindConnectionSecret = "app connection client_secret"
+	KindWriteOnlySecret  = "app connection client_secret_wo"
+	KindEphemeral        = "ephemeral credentials client_secret"
+	// KindOIDCToken is for the identity token of an OIDC login.
+	KindOIDCToken = "OIDC identity token"
+)
+
+// minNeedleLength: shorter values would match by chance; every secret the
+// local servers issue is far longer.
+const minNeedleLength = 12
+
+// Needles are the secrets a leak test searches for, each under a kind and a
+// label that a failure names (never the secret itself).
+type Needles struct {
+	byValue map[string]string // secret -> "kind: label"
+	kinds   map[string]int
+	expect  map[string]int
+}
+
+// NewNeedles is an empty set.
+func NewNeedles() *Needles {
+	return &Needles{byValue: map[string]string{}, kinds: map[string]int{}, expect: map[string]int{}}
+}
+
+// Add records one secret. The same value added twice counts once, under its
+// first label. Empty values are ignored (and so do not count).
+func (n *Needles) Add(kind, label, secret string) {
+	if secret == "" {
+		return
+	}
+	if _, seen := n.byValue[secret]; seen {
+		return
+	}
+	n.byValue[secret] = kind + ": " + label
+	n.kinds[kind]++
+}
+
+// AddAll records several secrets of one kind, labelled by position.
+func (n *Needles) AddAll(kind, label string, secrets []string) {
+	for i, s := range secrets {
+		n.Add(kind, fmt.Sprintf("%s #%d", label, i), s)
+	}
+}
+
+// Expect states that at least min secrets of kind must be searched for.
+func (n *Needles) Expect(kind string, min int) { n.expect[kind] = min }
+
+// Count is how many distinct secrets of kind are recorded.
+func (n *Needles) Count(kind string) int { return n.kinds[kind] }
+
+// Len is how many distinct secrets are recorded.
+func (n *Needles) Len() int { return len(n.byValue) }
+
+// AddStack records every secret the local world ever held: the machine
+// identity's client secret, every access token the KMS issued (by login and
+// by renew, including those since renewed away), and every client secret any
+// Auth0 application of the tenant ever had (the connection's own management
+// secret, and each rotated one).
+func (n *Needles) AddStack(st *localstack.Stack) {
+	n.Add(KindIdentitySecret, "seeded identity", st.IdentityClientSecret)
+	for i, tok := range st.KMS.IssuedTokens() {
+		kind := KindAccessToken
+		if tok.Renewed {
+			kind = KindRenewedToken
+		}
+		n.Add(kind, fmt.Sprintf("token #%d", i), tok.Value)
+	}
+	for _, app := range st.Tenant.Applications() {
+		n.AddAll(KindAuth0Secret, app, st.Tenant.SecretHistory(app))
+	}
+}
+
+// Check fails t when a kind has fewer secrets than expected, then searches
+// every corpus for every secret in each encoding a log line, a state file or
+// an HTTP dump could carry it in. It reports the kind and label of each hit,
+// never the secret.
+func (n *Needles) Check(t testing.TB, corpora map[string][]byte) {
+	t.Helper()
+	kinds := make([]string, 0, len(n.expect))
+	for k := range n.expect {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		if n.kinds[k] < n.expect[k] {
+			t.Errorf("only %d secrets of kind %q to search for, want at least %d: the search would prove less than it claims",
+				n.kinds[k], k, n.expect[k])
+		} else {
+			t.Logf("searching for %d secrets of kind %q", n.kinds[k], k)
+		}
+	}
+	if len(corpora) == 0 {
+		t.Errorf("nothing to search in")
+	}
+	names := make([]string, 0, len(corpora))
+	for name, corpus := range corpora {
+		if len(corpus) == 0 {
+			t.Errorf("corpus %q is empty: the search would prove nothing", name)
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for secret, label := range n.byValue {
+		if len(secret) < minNeedleLength {
+			t.Errorf("%s is %d characters: too short to search for reliably", label, len(secret))
+			continue
+		}
+		for _, form := range Encodings(secret) {
+			for _, name := range names {
+				if bytes.Contains(corpora[name], []byte(form.Value)) {
+					t.Errorf("%s appears in %s (%s)", label, name, form.Name)
+				}
+			}
+		}
+	}
+}
+
+// Encoding is one spelling of a secret.
+type Encoding struct{ Name, Value string }
+
+// Encodings are the spellings of secret a leak could take: as is; base64,
+// standard and URL alphabets, with and without padding; the part of a base64
+// encoding that does not depend on the bytes around the secret (for a secret
+// inside a larger encoded value, such as a basic auth header), at each of the
+// three alignments; URL query and path escaped; JSON-escaped (as inside a
+// JSON string, and again as a JSON string inside a JSON log line).
+func Encodings(secret string) []Encoding {
+	raw := []byte(secret)
+	forms := []Encoding{
+		{"plain", secret},
+		{"base64 standard", base64.StdEncoding.EncodeToString(raw)},
+		{"base64 standard unpadded", base64.RawStdEncoding.EncodeToString(raw)},
+		{"base64 URL", base64.URLEncoding.EncodeToString(raw)},
+		{"base64 URL unpadded", base64.RawURLEncoding.EncodeToString(raw)},
+		{"URL query escaped", url.QueryEscape(secret)},
+		{"URL path escaped", url.PathEscape(secret)},
+		{"JSON escaped", jsonEscaped(secret)},
+		{"JSON escaped twice", jsonEscaped(jsonEscaped(secret))},
+	}
+	for offset := range 3 {
+		for _, enc := range []struct {
+			name string
+			e    *base64.Encoding
+		}{{"standard", base64.RawStdEncoding}, {"URL", base64.RawURLEncoding}} {
+			shifted := enc.e.EncodeToString(append(make([]byte, offset), raw...))
+			// Characters wholly made of the secret's bits.
+			from, to := (8*offset+5)/6, 8*(offset+len(raw))/6
+			if to-from >= minNeedleLength {
+				forms = append(forms, Encoding{fmt.Sprintf("inside base64 %s, offset %d", enc.name, offset), shifted[from:to]})
+			}
+		}
+	}
+	// Drop repeats (a secret of plain letters is its own URL escape).
+	var out []Encoding
+	for _, f := range forms {
+		if !slices.ContainsFunc(out, func(o Encoding) bool { return o.Value == f.Value }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func jsonEscaped(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+// ReadTree reads every regular file under dir into one corpus per file,
+// named by its path relative to dir (state files, plans, logs a CLI left).
+func ReadTree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		// Provider binaries and CLI plugins are not the project's output.
+		if strings.Contains(p, string(filepath.Separator)+".terraform"+string(filepath.Separator)+"providers") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("reading %s: %v", dir, err)
+	}
+	return out
+}
