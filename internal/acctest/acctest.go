@@ -22,6 +22,7 @@ import (
 // Fixed names of the seeded world.
 const (
 	ProjectID          = localstack.ProjectID
+	OtherProjectID     = localstack.OtherProjectID
 	IdentityClientID   = localstack.IdentityClientID
 	ManagementClientID = localstack.ManagementClientID
 	AppClientID        = localstack.AppClientID

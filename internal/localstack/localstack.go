@@ -26,7 +26,9 @@ import (
 
 // Fixed names of the seeded world.
 const (
-	ProjectID          = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+	ProjectID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+	// OtherProjectID is a second project, for moving a rotation between projects.
+	OtherProjectID     = "6f1d2b7a-5c3e-4e8f-9a0b-1c2d3e4f5a6b"
 	IdentityClientID   = "identity-client-id"
 	ManagementClientID = "kms-rotator"
 	AppClientID        = "app-client-1"
@@ -126,6 +128,8 @@ func Start(o Options) (_ *Stack, err error) {
 		Projects: []localkms.BootstrapProject{{ID: ProjectID, Name: "acceptance", Environments: []localkms.BootstrapEnvironment{
 			{Slug: "dev", Name: "Development", Folders: []string{"/app/auth0"}},
 			{Slug: "prod", Name: "Production", Folders: []string{"/app/auth0"}},
+		}}, {ID: OtherProjectID, Name: "acceptance-other", Environments: []localkms.BootstrapEnvironment{
+			{Slug: "dev", Name: "Development", Folders: []string{"/app/auth0"}},
 		}}},
 	})
 	if err != nil {
