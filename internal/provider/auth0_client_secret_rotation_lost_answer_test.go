@@ -156,8 +156,10 @@ func TestAccAuth0ClientSecretRotation_lostAnswerAfterFailing(t *testing.T) {
 						t.Errorf("the live Auth0 secret changed although the rotation failed")
 					}
 				},
-				// (A refresh step runs Check, not ConfigStateChecks.)
-				RefreshState: true,
+				// (A refresh step runs Check, not ConfigStateChecks.) The plan
+				// after it still holds the rotation owed.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(rotationAddr, "rotation_status", "failed"),
 					resource.TestCheckResourceAttr(rotationAddr, "rotation_interval", "14"),

@@ -541,6 +541,9 @@ func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req
 			return
 		}
 		id.RotationID = found.ID
+		// Read keeps a spelling that names the same folder: the next plan
+		// is empty when the configuration writes the path as the ID did.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("secret_path"), id.SecretPathAsWritten)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.RotationID)...)
 	if resp.Private != nil { // always set by the framework; nil only when called directly

@@ -10,6 +10,9 @@ import (
 type rotationImportID struct {
 	RotationID                               string
 	ProjectID, Environment, SecretPath, Name string
+	// SecretPathAsWritten keeps the import ID's spelling (a trailing slash,
+	// say), so that state matches a configuration that spells it the same.
+	SecretPathAsWritten string
 }
 
 func (id rotationImportID) byName() bool { return id.RotationID == "" }
@@ -25,7 +28,7 @@ func parseRotationImportID(raw string) (rotationImportID, error) {
 	if len(parts) != 4 {
 		return rotationImportID{}, fmt.Errorf("import ID %q: expected %s", raw, rotationImportFormats)
 	}
-	id := rotationImportID{ProjectID: parts[0], Environment: parts[1], SecretPath: normalizeSecretPath(parts[2]), Name: parts[3]}
+	id := rotationImportID{ProjectID: parts[0], Environment: parts[1], SecretPath: normalizeSecretPath(parts[2]), Name: parts[3], SecretPathAsWritten: parts[2]}
 	switch {
 	case id.ProjectID == "":
 		return rotationImportID{}, fmt.Errorf("import ID %q: the project_id part is empty; expected %s", raw, rotationImportFormats)

@@ -33,8 +33,11 @@ func FuzzParseRotationImportID(f *testing.F) {
 			!environmentSlug.MatchString(id.Environment) || !strings.HasPrefix(id.SecretPath, "/") {
 			t.Fatalf("accepted %q as %+v", raw, id)
 		}
+		if normalizeSecretPath(id.SecretPathAsWritten) != id.SecretPath {
+			t.Fatalf("the path as written %q is not the folder %q", id.SecretPathAsWritten, id.SecretPath)
+		}
 		// What it parsed parses again to the same thing.
-		again, err := parseRotationImportID(strings.Join([]string{id.ProjectID, id.Environment, id.SecretPath, id.Name}, ":"))
+		again, err := parseRotationImportID(strings.Join([]string{id.ProjectID, id.Environment, id.SecretPathAsWritten, id.Name}, ":"))
 		if err != nil || again != id {
 			t.Fatalf("%+v does not round-trip: %+v, %v", id, again, err)
 		}
