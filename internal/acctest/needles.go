@@ -39,27 +39,28 @@ const minNeedleLength = 12
 // Needles are the secrets a leak test searches for, each under a kind and a
 // label that a failure names (never the secret itself).
 type Needles struct {
-	byValue map[string]string // secret -> "kind: label"
-	kinds   map[string]int
-	expect  map[string]int
+	labels map[string][]string // secret -> "kind: label" of each time it was added
+	seen   map[[2]string]bool  // (kind, secret) already counted
+	kinds  map[string]int
+	expect map[string]int
 }
 
 // NewNeedles is an empty set.
 func NewNeedles() *Needles {
-	return &Needles{byValue: map[string]string{}, kinds: map[string]int{}, expect: map[string]int{}}
+	return &Needles{labels: map[string][]string{}, seen: map[[2]string]bool{}, kinds: map[string]int{}, expect: map[string]int{}}
 }
 
-// Add records one secret. The same value added twice counts once, under its
-// first label. Empty values are ignored (and so do not count).
+// Add records one secret of a kind. A value may be of several kinds (the
+// secret an ephemeral resource returned is also what a write-only attribute
+// sent, and an Auth0 secret): it counts once for each, and is searched once.
+// Empty values are ignored, and so do not count.
 func (n *Needles) Add(kind, label, secret string) {
-	if secret == "" {
+	if secret == "" || n.seen[[2]string{kind, secret}] {
 		return
 	}
-	if _, seen := n.byValue[secret]; seen {
-		return
-	}
-	n.byValue[secret] = kind + ": " + label
+	n.seen[[2]string{kind, secret}] = true
 	n.kinds[kind]++
+	n.labels[secret] = append(n.labels[secret], kind+": "+label)
 }
 
 // AddAll records several secrets of one kind, labelled by position.
@@ -76,7 +77,7 @@ func (n *Needles) Expect(kind string, min int) { n.expect[kind] = min }
 func (n *Needles) Count(kind string) int { return n.kinds[kind] }
 
 // Len is how many distinct secrets are recorded.
-func (n *Needles) Len() int { return len(n.byValue) }
+func (n *Needles) Len() int { return len(n.labels) }
 
 // AddStack records every secret the local world ever held: the machine
 // identity's client secret, every access token the KMS issued (by login and
@@ -127,7 +128,8 @@ func (n *Needles) Check(t testing.TB, corpora map[string][]byte) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	for secret, label := range n.byValue {
+	for secret, labels := range n.labels {
+		label := strings.Join(labels, " = ")
 		if len(secret) < minNeedleLength {
 			t.Errorf("%s is %d characters: too short to search for reliably", label, len(secret))
 			continue
