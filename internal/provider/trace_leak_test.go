@@ -205,4 +205,3 @@ func withoutConnectionClientSecret(t *testing.T, name string, data []byte) []byt
 	}
 	return out
 }
-
