@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // What tests observe of the server beyond request counts: the tokens it
@@ -46,6 +47,19 @@ func (s *Server) AbandonedRequests(route string) int {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	return s.abandoned[route]
+}
+
+// Gaps is the time between consecutive requests to route since the last
+// ResetCounters: how long a client waited before each retry.
+func (s *Server) Gaps(route string) []time.Duration {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	times := s.arrivals[route]
+	var gaps []time.Duration
+	for i := 1; i < len(times); i++ {
+		gaps = append(gaps, times[i].Sub(times[i-1]))
+	}
+	return gaps
 }
 
 // SetNewerServer makes every JSON answer, errors included, carry fields this

@@ -89,6 +89,9 @@ type Server struct {
 	// abandoned counts, per route, requests whose client hung up while an
 	// injected Delay held them: proof that the client's timeout fired.
 	abandoned map[string]int
+	// arrivals is when each request reached each route (wall clock), to
+	// show the waits a client kept between attempts.
+	arrivals map[string][]time.Time
 	// issued is every access token ever issued, in order; the state forgets
 	// renewed and expired ones, leak tests must not.
 	issued []IssuedToken
@@ -157,7 +160,7 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 	if opts.Auth0HTTPClient == nil {
 		opts.Auth0HTTPClient = http.DefaultClient
 	}
-	s := &Server{opts: opts, counts: map[string]int{}, abandoned: map[string]int{}}
+	s := &Server{opts: opts, counts: map[string]int{}, abandoned: map[string]int{}, arrivals: map[string][]time.Time{}}
 	if opts.StateFile != "" {
 		data, err := os.ReadFile(opts.StateFile)
 		switch {
@@ -328,6 +331,7 @@ func (s *Server) ResetCounters() {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	s.counts = map[string]int{}
+	s.arrivals = map[string][]time.Time{}
 }
 
 // CountsString renders the counters, sorted, for logs and test failures.
@@ -393,6 +397,7 @@ func (s *Server) takeFault(route string) *Fault {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	s.counts[route]++
+	s.arrivals[route] = append(s.arrivals[route], time.Now())
 	for i, f := range s.faults {
 		if f.Route == route {
 			f.Times--

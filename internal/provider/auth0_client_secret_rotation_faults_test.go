@@ -68,7 +68,7 @@ func TestAccFaults_createConverges(t *testing.T) {
 		fault     localkms.Fault
 		wantPosts int
 	}{
-		{"429 with Retry-After", localkms.Fault{Route: routeCreate, Status: 429, RetryAfter: "1", Times: 2}, 3},
+		{"429 with Retry-After", localkms.Fault{Route: routeCreate, Status: 429, RetryAfter: "2", Times: 2}, 3},
 		{"503 before acting", localkms.Fault{Route: routeCreate, Status: 503, Times: 1}, 2},
 		{"500 before acting", localkms.Fault{Route: routeCreate, Status: 500, Times: 1}, 2},
 		{"connection dropped before acting", localkms.Fault{Route: routeCreate, DropBeforeAct: true, Times: 1}, 2},
@@ -85,12 +85,28 @@ func TestAccFaults_createConverges(t *testing.T) {
 					if n := env.KMS.RequestCount(routeCreate); n != tc.wantPosts {
 						return fmt.Errorf("%d create requests, want %d", n, tc.wantPosts)
 					}
+					// Retry-After is honoured: each retry waited at least as
+					// long as asked (the client's own backoff is at most 1s
+					// at these attempts). A lower bound only: a busy machine
+					// may wait longer.
+					if after := tc.fault.RetryAfter; after != "" {
+						want, _ := time.ParseDuration(after + "s")
+						for i, gap := range env.KMS.Gaps(routeCreate) {
+							if gap < want {
+								return fmt.Errorf("retry %d came %v after the 429, Retry-After asked for %v", i+1, gap, want)
+							}
+							t.Logf("retry %d came %v after a 429 with Retry-After: %s", i+1, gap.Round(time.Millisecond), after)
+						}
+					}
 					return nil
 				}),
 			})
 		})
 	}
 }
+
+// slowStepTimeout is request_timeout in the slow-response step.
+const slowStepTimeout = 3 * time.Second
 
 func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 	env := acctest.Start(t)
@@ -108,25 +124,57 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_interval"), knownvalue.Int64Exact(14)),
 			},
-			Check: exactlyTheStateRotation(env),
+			Check: resource.ComposeTestCheckFunc(exactlyTheStateRotation(env), func(*terraform.State) error {
+				// Acted on, dropped, sent again (a PATCH of the same fields
+				// is safe to repeat): two, not one, not three.
+				if n := env.KMS.RequestCount(routePatch); n != 2 {
+					return fmt.Errorf("%d PATCH requests, want 2", n)
+				}
+				return nil
+			}),
 		},
 		resource.TestStep{
+			// One read is held far longer than request_timeout: the client
+			// hangs up at the timeout and reads again. Only that route is
+			// slowed, and the timeout leaves login ample time on a busy machine.
 			PreConfig: func() {
-				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Delay: 3 * time.Second, Times: 1})
+				env.KMS.ResetCounters()
+				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Delay: 3 * slowStepTimeout, Times: 1})
 			},
-			Config: env.ProviderBlockWith("request_timeout = \"1s\"\n  max_retries = 2") + strings.TrimPrefix(rotationHCL(env, updated), env.ProviderBlock()),
+			Config: env.ProviderBlockWith(fmt.Sprintf("request_timeout = %q\n  max_retries = 2", slowStepTimeout)) +
+				strings.TrimPrefix(rotationHCL(env, updated), env.ProviderBlock()),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				if n := env.KMS.AbandonedRequests(routeGet); n != 1 {
+					return fmt.Errorf("the client gave up on %d held reads, want 1: the timeout did not fire", n)
+				}
+				gaps := env.KMS.Gaps(routeGet)
+				if len(gaps) == 0 || gaps[0] < slowStepTimeout {
+					return fmt.Errorf("reads came %v apart: the retry did not wait for request_timeout (%v)", gaps, slowStepTimeout)
+				}
+				t.Logf("the held read was abandoned and sent again %v later (request_timeout %v)", gaps[0].Round(time.Millisecond), slowStepTimeout)
+				return nil
 			},
 		},
 		resource.TestStep{
 			// The delete is acted on, then its connection drops: the retry
 			// finds it gone, which is success.
 			PreConfig: func() {
+				env.KMS.ResetCounters()
 				env.KMS.InjectFault(localkms.Fault{Route: routeDelete, DropAfterAct: true, Times: 1})
 			},
 			Config:  rotationHCL(env, updated),
 			Destroy: true,
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if n := env.KMS.RequestCount(routeDelete); n != 2 {
+					t.Errorf("%d DELETE requests, want 2 (acted on and dropped, then answered 404)", n)
+				}
+			},
+			Config: env.ProviderBlock(),
 		},
 	)
 }
@@ -134,8 +182,15 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 	env := acctest.Start(t)
 	trigger := func(v string) string { return basicBody + "\n  rotation_trigger = \"" + v + "\"\n" }
+	var liveSecret string
 	faultTest(t, env,
-		resource.TestStep{Config: rotationHCL(env, trigger("one"))},
+		resource.TestStep{
+			Config: rotationHCL(env, trigger("one")),
+			Check: func(*terraform.State) error {
+				liveSecret = env.Tenant.Secret(acctest.AppClientID)
+				return nil
+			},
+		},
 		resource.TestStep{
 			// The connection loses update:client_keys: the rotation fails
 			// with Auth0's reason, and nothing is half-done.
@@ -146,6 +201,19 @@ func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 			ExpectError: wrapTolerant(`(?s)Could not rotate the Auth0 client secret.*HTTP 500.*Insufficient scope, expected any of: update:client_keys`),
 		},
 		resource.TestStep{
+			// Nothing is half-done: the live Auth0 secret is the one from
+			// before, and the mapped secrets still hold it and work.
+			PreConfig: func() {
+				if env.Tenant.Secret(acctest.AppClientID) != liveSecret {
+					t.Errorf("the refused rotation changed the live Auth0 secret")
+				}
+				if got, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_SECRET"); got != liveSecret {
+					t.Errorf("the refused rotation changed the mapped secret")
+				}
+				if err := checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET")(nil); err != nil {
+					t.Errorf("after the refused rotation: %v", err)
+				}
+			},
 			// The plan shows exactly the rotation still owed.
 			Config:             rotationHCL(env, trigger("two")),
 			PlanOnly:           true,
