@@ -8,7 +8,6 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -110,9 +109,10 @@ const slowStepTimeout = 3 * time.Second
 
 func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 	env := acctest.Start(t)
-	updated := strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 14", 1)
+	base := rotationBlock(env)
+	updated := base.Clone().Int("rotation_interval", 14)
 	faultTest(t, env,
-		resource.TestStep{Config: rotationHCL(env, basicBody)},
+		resource.TestStep{Config: withProvider(env, base)},
 		resource.TestStep{
 			// Refresh through 502s and a response slower than the timeout;
 			// the update's PATCH is acted on, then its connection drops.
@@ -120,7 +120,7 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Status: 502, Times: 2})
 				env.KMS.InjectFault(localkms.Fault{Route: routePatch, DropAfterAct: true, Times: 1})
 			},
-			Config: rotationHCL(env, updated),
+			Config: withProvider(env, updated),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_interval"), knownvalue.Int64Exact(14)),
 			},
@@ -141,8 +141,7 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 				env.KMS.ResetCounters()
 				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Delay: 3 * slowStepTimeout, Times: 1})
 			},
-			Config: env.ProviderBlockWith(fmt.Sprintf("request_timeout = %q\n  max_retries = 2", slowStepTimeout)) +
-				strings.TrimPrefix(rotationHCL(env, updated), env.ProviderBlock()),
+			Config: acctest.Config(env.ProviderBlockWith(fmt.Sprintf("request_timeout = %q\n  max_retries = 2", slowStepTimeout)), updated),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
@@ -165,7 +164,7 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 				env.KMS.ResetCounters()
 				env.KMS.InjectFault(localkms.Fault{Route: routeDelete, DropAfterAct: true, Times: 1})
 			},
-			Config:  rotationHCL(env, updated),
+			Config:  withProvider(env, updated),
 			Destroy: true,
 		},
 		resource.TestStep{
@@ -181,11 +180,11 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 
 func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 	env := acctest.Start(t)
-	trigger := func(v string) string { return basicBody + "\n  rotation_trigger = \"" + v + "\"\n" }
+	trigger := func(v string) string { return withProvider(env, rotationBlock(env).Str("rotation_trigger", v)) }
 	var liveSecret string
 	faultTest(t, env,
 		resource.TestStep{
-			Config: rotationHCL(env, trigger("one")),
+			Config: trigger("one"),
 			Check: func(*terraform.State) error {
 				liveSecret = env.Tenant.Secret(acctest.AppClientID)
 				return nil
@@ -197,7 +196,7 @@ func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 			PreConfig: func() {
 				env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
 			},
-			Config:      rotationHCL(env, trigger("two")),
+			Config:      trigger("two"),
 			ExpectError: wrapTolerant(`(?s)Could not rotate the Auth0 client secret.*HTTP 500.*Insufficient scope, expected any of: update:client_keys`),
 		},
 		resource.TestStep{
@@ -215,7 +214,7 @@ func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 				}
 			},
 			// The plan shows exactly the rotation still owed.
-			Config:             rotationHCL(env, trigger("two")),
+			Config:             trigger("two"),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		},
@@ -223,7 +222,7 @@ func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 			PreConfig: func() {
 				env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients", "update:client_keys"})
 			},
-			Config: rotationHCL(env, trigger("two")),
+			Config: trigger("two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(rotationAddr, plancheck.ResourceActionUpdate),
