@@ -6,6 +6,8 @@
 //   - terraform_data: the CLI's built-in resource (no plugin at all);
 //   - nop_thing:      a do-nothing resource of a minimal provider on the same
 //     framework version (the floor of any plugin provider);
+//   - nop_rotation:   a do-nothing resource of that provider with the very
+//     schema of the rotation resource (what the framework costs for it);
 //   - hanzokms:       N rotations against the local KMS and Auth0.
 //
 // It prints wall time per phase, the ratio to each baseline, the KMS requests
@@ -40,7 +42,10 @@ type result struct {
 	serverCPU  float64 // CPU seconds of this process (the local KMS and Auth0) during the phase
 }
 
-var phases = []string{"apply", "plan", "refresh", "destroy"}
+var (
+	phases   = []string{"apply", "plan", "refresh", "destroy"}
+	subjects = []string{"terraform_data", "nop", "nop_rotation", "hanzokms"}
+)
 
 func main() {
 	cliFlag := flag.String("tofu", "", "path of the Terraform/OpenTofu CLI (required)")
@@ -97,7 +102,7 @@ func run(cli, nsList string) error {
 	all := map[int]map[string]map[string]result{}
 	for _, n := range ns {
 		all[n] = map[string]map[string]result{}
-		for _, subject := range []string{"terraform_data", "nop", "hanzokms"} {
+		for _, subject := range subjects {
 			fmt.Printf("bench: N=%d %s ...\n", n, subject)
 			res, err := runSubject(cli, cliConfig, work, subject, n)
 			if err != nil {
@@ -133,13 +138,17 @@ resource "nop_thing" "r" {
 }
 `, n)
 	}
+	resourceType, source := "hanzokms_auth0_client_secret_rotation", "hanzokms = { source = \"hanzoai/hanzokms\" }"
+	if subject == "nop_rotation" {
+		resourceType, source = "nop_rotation", "nop = { source = \"hanzoai/nop\" }"
+	}
 	return fmt.Sprintf(`terraform {
   required_providers {
-    hanzokms = { source = "hanzoai/hanzokms" }
+    %s
   }
 }
 variable "connection_id" { type = string }
-resource "hanzokms_auth0_client_secret_rotation" "r" {
+resource "%s" "r" {
   count                 = %d
   name                  = "rotation-${count.index}"
   project_id            = %q
@@ -153,7 +162,7 @@ resource "hanzokms_auth0_client_secret_rotation" "r" {
     client_secret = "CLIENT_SECRET_${count.index}"
   }
 }
-`, n, localstack.ProjectID, localstack.AppClientID)
+`, source, resourceType, n, localstack.ProjectID, localstack.AppClientID)
 }
 
 func runSubject(cli, cliConfig, work, subject string, n int) (map[string]result, error) {
@@ -177,9 +186,13 @@ func runSubject(cli, cliConfig, work, subject string, n int) (map[string]result,
 		env = append(env, "HANZO_KMS_HOST="+stack.KMSURL, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID,
 			"HANZO_KMS_CLIENT_SECRET="+stack.IdentityClientSecret, "TF_VAR_connection_id="+stack.ConnectionID)
 	}
+	if subject == "nop_rotation" {
+		// The same configuration as hanzokms, pointing nowhere.
+		env = append(env, "TF_VAR_connection_id=00000000-0000-4000-8000-000000000000")
+	}
 	if subject == "terraform_data" {
 		// terraform_data needs no provider, but init still records the configuration.
-		if err := tf(cli, dir, env, 0, "init", "-input=false"); err != nil {
+		if err := tf(cli, dir, env, "init", "-input=false"); err != nil {
 			return nil, err
 		}
 	}
@@ -196,7 +209,7 @@ func runSubject(cli, cliConfig, work, subject string, n int) (map[string]result,
 			stack.KMS.ResetCounters()
 		}
 		start, cpuBefore := time.Now(), selfCPU()
-		if err := tf(cli, dir, env, 0, args[phase]...); err != nil {
+		if err := tf(cli, dir, env, args[phase]...); err != nil {
 			return nil, fmt.Errorf("%s: %w", phase, err)
 		}
 		r := result{wall: time.Since(start), serverCPU: selfCPU() - cpuBefore}
@@ -214,7 +227,7 @@ func runSubject(cli, cliConfig, work, subject string, n int) (map[string]result,
 }
 
 // tf runs one CLI command; a plan with -detailed-exitcode must find nothing to do.
-func tf(cli, dir string, env []string, _ int, args ...string) error {
+func tf(cli, dir string, env []string, args ...string) error {
 	cmd := exec.Command(cli, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = dir, env
 	var buf bytes.Buffer
@@ -263,16 +276,16 @@ func selfCPU() float64 {
 
 func printTable(ns []int, all map[int]map[string]map[string]result) {
 	fmt.Println()
-	fmt.Println("| N | phase | terraform_data | nop provider | hanzokms | × terraform_data | × nop | KMS requests / resource | logins | peak RSS nop / hanzokms | provider CPU nop / hanzokms | local KMS+Auth0 CPU |")
-	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+	fmt.Println("| N | phase | terraform_data | nop provider | same-schema nop | hanzokms | × terraform_data | × nop | × same-schema nop | KMS requests / resource | logins | peak RSS same-schema nop / hanzokms | provider CPU same-schema nop / hanzokms | local KMS+Auth0 CPU |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
 	for _, n := range ns {
 		for _, phase := range phases {
-			td, nop, h := all[n]["terraform_data"][phase], all[n]["nop"][phase], all[n]["hanzokms"][phase]
-			fmt.Printf("| %d | %s | %.2fs | %.2fs | %.2fs | %.2f | %.2f | %s | %d | %s / %s | %.2fs / %.2fs | %.2fs |\n",
-				n, phase, td.wall.Seconds(), nop.wall.Seconds(), h.wall.Seconds(),
-				h.wall.Seconds()/td.wall.Seconds(), h.wall.Seconds()/nop.wall.Seconds(),
-				perResource(h.requests, n), h.logins, mib(nop.peakRSSKiB), mib(h.peakRSSKiB),
-				nop.pluginCPU, h.pluginCPU, h.serverCPU)
+			td, nop, same, h := all[n]["terraform_data"][phase], all[n]["nop"][phase], all[n]["nop_rotation"][phase], all[n]["hanzokms"][phase]
+			fmt.Printf("| %d | %s | %.2fs | %.2fs | %.2fs | %.2fs | %.2f | %.2f | %.2f | %s | %d | %s / %s | %.2fs / %.2fs | %.2fs |\n",
+				n, phase, td.wall.Seconds(), nop.wall.Seconds(), same.wall.Seconds(), h.wall.Seconds(),
+				h.wall.Seconds()/td.wall.Seconds(), h.wall.Seconds()/nop.wall.Seconds(), h.wall.Seconds()/same.wall.Seconds(),
+				perResource(h.requests, n), h.logins, mib(same.peakRSSKiB), mib(h.peakRSSKiB),
+				same.pluginCPU, h.pluginCPU, h.serverCPU)
 		}
 	}
 }
