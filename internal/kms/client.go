@@ -1,8 +1,3 @@
-// Package kms is a small client for the Hanzo KMS HTTP API: machine identity
-// login, Auth0 client secret rotations, Auth0 app connections and secrets. It
-// knows nothing of Terraform. Every request goes through one place (do), which
-// adds authentication, retries what is safe to retry, decodes errors into
-// *APIError and logs without secrets.
 package kms
 
 import (
@@ -27,7 +22,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// DefaultHost is the cloud host the seed's samples use.
+// DefaultHost is the KMS's US cloud host.
 const DefaultHost = "https://us.kms.hanzo.ai"
 
 const (

@@ -17,8 +17,9 @@ import (
 	"time"
 )
 
-// seedSampleResponse is the seed document's sample response (its two
-// trailing commas removed, which make it invalid JSON as printed).
+// seedSampleResponse is the sample response of the KMS's API reference for
+// this route (two trailing commas removed, which make it invalid JSON as
+// printed there).
 const seedSampleResponse = `{
     "secretRotation": {
         "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
@@ -53,7 +54,7 @@ func TestSeedSampleResponseDecodesWithNoFieldLost(t *testing.T) {
 	dec := json.NewDecoder(strings.NewReader(seedSampleResponse))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&env); err != nil {
-		t.Fatalf("decoding the seed's sample: %v", err)
+		t.Fatalf("decoding the API reference's sample: %v", err)
 	}
 	var want, got map[string]any
 	if err := json.Unmarshal([]byte(seedSampleResponse), &want); err != nil {
@@ -75,7 +76,7 @@ func TestSeedSampleResponseDecodesWithNoFieldLost(t *testing.T) {
 	}
 }
 
-// fakeKMS answers as the contract does and records what it received.
+// fakeKMS answers as the KMS does and records what it received.
 type fakeKMS struct {
 	t       *testing.T
 	mu      sync.Mutex

@@ -23,7 +23,7 @@ func FuzzDecodeAPIError(f *testing.F) {
 		if !strings.HasPrefix(msg, "GET /p: HTTP ") {
 			t.Fatalf("error %q does not start with the request", msg)
 		}
-		// A body that is not the contract's JSON is never echoed back.
+		// A body that is not the KMS's error JSON is never echoed back.
 		var probe map[string]any
 		if json.Unmarshal([]byte(body), &probe) != nil && len(body) > 0 && strings.Contains(msg, body) && len(body) > 16 {
 			t.Fatalf("a non-JSON body was echoed into %q", msg)

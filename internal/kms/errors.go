@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// APIError is every non-2xx answer of the KMS API, decoded from the contract's
+// APIError is every non-2xx answer of the KMS API, decoded from its JSON
 // error body {"reqId", "statusCode", "message", "error"}. It carries no request
 // or response body: only what the server chose to say, which never includes a
 // secret.
@@ -90,7 +90,7 @@ type validationIssue struct {
 }
 
 // decodeAPIError builds an APIError from a response body. It never fails: a
-// body that is not the contract's shape becomes the status text, and nothing
+// body that is not that shape becomes the status text, and nothing
 // of an unexpected body is echoed back (it could hold anything).
 func decodeAPIError(method, path string, status int, body []byte) *APIError {
 	apiErr := &APIError{Method: method, Path: path, StatusCode: status}

@@ -49,8 +49,8 @@ type RotationFolder struct {
 	Path string `json:"path"`
 }
 
-// Auth0ClientSecretRotation is the API's secretRotation object: every field of
-// the seed's sample response, plus isLastRotationManual and lastRotationMessage.
+// Auth0ClientSecretRotation is the API's secretRotation object, every field
+// of it (fields a newer server adds are ignored).
 type Auth0ClientSecretRotation struct {
 	ID                      string                  `json:"id"`
 	Name                    string                  `json:"name"`

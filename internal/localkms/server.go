@@ -1,9 +1,10 @@
 // Package localkms is a Hanzo KMS-compatible server that runs on loopback. It
-// speaks the contract of api-contract.md over HTTP: universal-auth login and
-// renew, Auth0 client secret rotations, Auth0 app connections and secret
-// reads, with the contract's errors. Rotations are real: it sets the new
-// secret on the connection's Auth0 tenant through go-auth0, and a scheduler
-// with an injectable clock rotates by the contract's schedule.
+// speaks the KMS's HTTP API as the package doc of internal/kms describes it:
+// universal-auth login and renew, Auth0 client secret rotations, Auth0 app
+// connections and secret reads, with the KMS's error bodies. Rotations are
+// real: it sets the new secret on the connection's Auth0 tenant through
+// go-auth0, and a scheduler with an injectable clock rotates on the KMS's
+// schedule.
 //
 // It is the other side of the wire: it shares no Go types with internal/kms
 // or internal/provider, so a mistake in one cannot hide in the other.

@@ -1,0 +1,53 @@
+// Package kms is a small client for the Hanzo KMS HTTP API: machine identity
+// login, Auth0 client secret rotations, Auth0 app connections and secrets. It
+// knows nothing of Terraform. Every request goes through one place (do), which
+// adds authentication, retries what is safe to retry, decodes errors into
+// *APIError and logs without secrets.
+//
+// # How the KMS behaves on the wire
+//
+// Hanzo KMS is a fork of the Infisical secrets manager, and its rotation API
+// is Infisical's "secret rotations v2". What this package relies on:
+//
+// Authentication. A machine identity logs in with its client id and secret
+// (POST /api/v1/auth/universal-auth/login) and gets an access token with a
+// lifetime in seconds (expiresIn; 0 means it never expires) and a maximum
+// lifetime across renewals. Every other call carries it as a Bearer token.
+// Renewing (POST /api/v1/auth/token/renew) answers a new token to use from
+// then on. The client renews with a fifth of the lifetime left, and logs in
+// again, once, when a token is refused (401, or 403 TokenError). A refused
+// login is never repeated: failed logins lock the identity for minutes, and a
+// client secret may allow a limited number of logins.
+//
+// Errors. Every error answer is JSON {"reqId", "statusCode", "message",
+// "error"}; a 422 carries a list of validation issues as its message. They
+// become *APIError, which never holds a request or response body.
+//
+// What may be sent twice. A 429 is refused before the server acts: always
+// asked again, after the Retry-After the answer gives (seconds or a date).
+// Reads, PATCH (the same fields twice give the same result) and DELETE (a
+// second one finds nothing, a 404 the caller treats as done) are asked again
+// after a dropped connection or a 502/503/504. A create and a rotate-now are
+// not: each one replaces the application's secret at Auth0, so a second call
+// would rotate again. When their answer is lost the outcome is settled by
+// reading: a create by looking the rotation up by name and checking it is the
+// one requested; a rotate-now by reading the rotation back and accepting it
+// only when lastRotatedAt moved and isLastRotationManual is set. Anything
+// else is reported as an *AmbiguousError, never guessed.
+//
+// Rotations. Creating one issues the first secret at Auth0 before the server
+// answers, and writes the application's client id and that secret into the
+// two mapped KMS secrets (which must not exist yet). A rotation writes the
+// new secret into the inactive of two credential slots, flips activeIndex and
+// updates both mapped secrets. Auth0 keeps one secret per application, so the
+// old one stops working at once. A PATCH cannot move a rotation to another
+// project, connection, environment or folder (the server ignores those
+// fields): that takes a new rotation. The server drops a trailing slash from
+// folder paths. While a rotation of the same configuration is running, the
+// server answers 400 "A rotation is already in progress": asked again, with
+// pauses, since it refused before acting. A rotate-now that Auth0 refuses
+// answers 500 with Auth0's reason, and the rotation keeps its last good
+// credentials with rotationStatus "failed".
+//
+// Newer servers add fields to their answers: unknown fields are ignored.
+package kms
