@@ -14,7 +14,7 @@ import (
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 )
 
-// world is a KMS and a tenant, spoken to over HTTP only, as the contract says.
+// world is a KMS and a tenant, spoken to over HTTP only, as a client would.
 type world struct {
 	t      *testing.T
 	tenant *localauth0.Tenant
