@@ -504,7 +504,10 @@ func TestErrorBodiesDecode(t *testing.T) {
 			"A rotation is already in progress. Please try again shortly.", IsRotationInProgress},
 		{422, `{"reqId":"req-4","statusCode":422,"message":[{"code":"too_small","path":["rotateAtUtc","hours"],"message":"Number must be greater than or equal to 0"},{"code":"custom","path":[],"message":"Bad"}],"error":"ValidationFailure"}`,
 			"rotateAtUtc.hours: Number must be greater than or equal to 0; Bad", func(error) bool { return true }},
-		{429, `{"reqId":"req-5","statusCode":429,"message":"Rate limit exceeded","error":"RateLimitExceeded"}`, "Rate limit exceeded", IsRateLimited},
+		{429, `{"reqId":"req-5","statusCode":429,"message":"Rate limit exceeded","error":"RateLimitExceeded"}`, "Rate limit exceeded", func(err error) bool {
+			var apiErr *APIError
+			return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests
+		}},
 		{502, `<html>bad gateway</html>`, "Bad Gateway", func(error) bool { return true }},
 	}
 	for _, tc := range cases {

@@ -50,12 +50,6 @@ func IsConflict(err error) bool {
 		strings.Contains(apiErr.Message, "already exist")
 }
 
-// IsRateLimited reports whether err is the API's 429.
-func IsRateLimited(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests
-}
-
 // IsRotationInProgress reports whether err is the 400 answered while another
 // rotation of the same configuration is running.
 func IsRotationInProgress(err error) bool {

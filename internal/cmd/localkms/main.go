@@ -46,7 +46,7 @@ func main() {
 	tokenTTL := flag.Duration("token-ttl", 2*time.Hour, "access token lifetime")
 	schedule := flag.Duration("scheduler-interval", time.Minute, "how often due rotations are looked for")
 	auth0CA := flag.String("auth0-ca-file", "", "PEM file of extra roots to trust when calling Auth0")
-	withAuth0 := flag.Bool("with-auth0", false, "also run a local Auth0 tenant (its applications from -auth0-apps)")
+	withAuth0 := flag.Bool("with-auth0", false, "also run a local Auth0 tenant with two applications: kms-rotator (Management API access, for the app connection) and app-client-1 (the one to rotate)")
 	auth0Addr := flag.String("auth0-addr", "127.0.0.1:8443", "address of the local Auth0 tenant")
 	auth0CAOut := flag.String("auth0-ca-out", "", "write the local tenant's certificate here")
 	rotatorSecretOut := flag.String("auth0-rotator-secret-out", "", "write the connection application's client secret here (it is never printed)")
