@@ -107,6 +107,7 @@ func TestAccNewerServerAnswersWithUnknownFields(t *testing.T) {
 		},
 	})
 
+	// Token renew is answered as a newer server in TestAccTokenRenewalUnderManyParallelResources.
 	routes := []string{
 		"POST /api/v1/auth/universal-auth/login",
 		routeCreate, routeGet, routeByName, routePatch, routeDelete, routeRotate,
