@@ -90,8 +90,8 @@ type Server struct {
 	// abandoned counts, per route, requests whose client hung up while an
 	// injected Delay held them: proof that the client's timeout fired.
 	abandoned map[string]int
-	// arrivals is when each request reached each route (wall clock), to
-	// show the waits a client kept between attempts.
+	// arrivals is when the last maxArrivals requests reached each route
+	// (wall clock), to show the waits a client kept between attempts.
 	arrivals map[string][]time.Time
 	// issued is every access token ever issued, in order; the state forgets
 	// renewed and expired ones, leak tests must not.
@@ -350,6 +350,8 @@ func (s *Server) CountsString() string {
 	return b.String()
 }
 
+const maxArrivals = 1024
+
 // Fault makes the server misbehave on one route, Times times.
 type Fault struct {
 	Route string // "METHOD /pattern", as in Requests
@@ -398,6 +400,10 @@ func (s *Server) takeFault(route string) *Fault {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	s.counts[route]++
+	// Only the recent arrivals: a long-running server must not grow forever.
+	if times := s.arrivals[route]; len(times) >= maxArrivals {
+		s.arrivals[route] = append(times[:0], times[len(times)-maxArrivals+1:]...)
+	}
 	s.arrivals[route] = append(s.arrivals[route], time.Now())
 	for i, f := range s.faults {
 		if f.Route == route {
