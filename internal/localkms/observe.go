@@ -42,7 +42,9 @@ func (s *Server) noteAbandoned(route string) {
 }
 
 // AbandonedRequests is how many requests to route the client gave up on
-// (closed the connection) while an injected Delay held them.
+// (closed the connection) while an injected Delay held them. The server sees
+// a hang-up only once it has read the request's body: a request with a body
+// that nothing reads during the delay is not counted.
 func (s *Server) AbandonedRequests(route string) int {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
