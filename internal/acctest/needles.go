@@ -28,6 +28,7 @@ const (
 	KindConnectionSecret = "app connection client_secret"
 	KindWriteOnlySecret  = "app connection client_secret_wo"
 	KindEphemeral        = "ephemeral credentials client_secret"
+	KindAuth0Token       = "Auth0 access token"
 	// KindOIDCToken is for the identity token of an OIDC login.
 	KindOIDCToken = "OIDC identity token"
 )
@@ -83,7 +84,8 @@ func (n *Needles) Len() int { return len(n.labels) }
 // identity's client secret, every access token the KMS issued (by login and
 // by renew, including those since renewed away), and every client secret any
 // Auth0 application of the tenant ever had (the connection's own management
-// secret, and each rotated one).
+// secret, and each rotated one), and every access token the tenant issued
+// (to the local KMS, and to the provider's own checks of a connection).
 func (n *Needles) AddStack(st *localstack.Stack) {
 	n.Add(KindIdentitySecret, "seeded identity", st.IdentityClientSecret)
 	for i, tok := range st.KMS.IssuedTokens() {
@@ -96,6 +98,7 @@ func (n *Needles) AddStack(st *localstack.Stack) {
 	for _, app := range st.Tenant.Applications() {
 		n.AddAll(KindAuth0Secret, app, st.Tenant.SecretHistory(app))
 	}
+	n.AddAll(KindAuth0Token, "tenant token", st.Tenant.IssuedAccessTokens())
 }
 
 // Check fails t when a kind has fewer secrets than expected, then searches

@@ -67,6 +67,7 @@ type Tenant struct {
 	aliases     []string // other host:ports the tenant is known by
 	counts      map[string]int
 	history     map[string][]string // every secret each application ever had
+	issued      []string            // every access token ever issued (leak tests look for them)
 
 	server *httptest.Server
 	logger *log.Logger
@@ -168,6 +169,14 @@ func (t *Tenant) SecretHistory(clientID string) []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return append([]string(nil), t.history[clientID]...)
+}
+
+// IssuedAccessTokens is every access token the tenant ever issued, oldest
+// first, including those revoked or expired since.
+func (t *Tenant) IssuedAccessTokens() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.issued...)
 }
 
 // Applications lists every application's client id, sorted.
@@ -351,6 +360,7 @@ func (t *Tenant) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := t.accessToken(app.ClientID, audience, scopes)
+	t.issued = append(t.issued, tok)
 	t.tokens[tok] = issuedToken{clientID: app.ClientID, audience: audience, scopes: scopes, expires: time.Now().Add(24 * time.Hour)}
 	writeJSON(w, 200, map[string]any{
 		"access_token": tok, "token_type": "Bearer", "expires_in": 86400, "scope": strings.Join(scopes, " "),

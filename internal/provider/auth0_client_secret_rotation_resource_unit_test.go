@@ -254,6 +254,7 @@ func TestTraceLogOfALifecycleHoldsNoSecret(t *testing.T) {
 	needles.Add(acctest.KindConnectionSecret, "seeded connection", mgmtSecret)
 	needles.Expect(acctest.KindIdentitySecret, 1)
 	needles.Expect(acctest.KindAccessToken, 1)
+	needles.Expect(acctest.KindAuth0Token, 1)
 	needles.Expect(acctest.KindConnectionSecret, 1)
 	needles.Expect(acctest.KindAuth0Secret, len(appSecrets)+1)
 	needles.Check(t, map[string][]byte{"TRACE log": logs.Bytes()})

@@ -56,6 +56,9 @@ func TestAccTraceLogHoldsNoSecret(t *testing.T) {
 	t.Setenv(provider.EnvClientSecret, env.IdentityClientSecret)
 	t.Setenv(provider.EnvToken, "")
 	t.Setenv("TF_VAR_rotator_secret", env.Tenant.Secret(acctest.ManagementClientID))
+	// The provider checks a connection at Auth0 itself (its preflight): it
+	// trusts the local tenant's certificate, as ProviderBlock does.
+	t.Setenv(provider.EnvCACertificate, string(env.Tenant.CACertPEM()))
 	header := `
 provider "hanzokms" {
   max_retries = 2
@@ -124,6 +127,8 @@ variable "rotator_secret" {
 	needles.Expect(acctest.KindAccessToken, 4)
 	needles.Expect(acctest.KindRenewedToken, 1)
 	needles.Expect(acctest.KindConnectionSecret, 1)
+	// The KMS's Management API tokens, and those of the provider's preflight.
+	needles.Expect(acctest.KindAuth0Token, 2)
 	// The rotator's, and the application's seeded, created and rotated secrets.
 	needles.Expect(acctest.KindAuth0Secret, 4)
 	if writeOnly {

@@ -47,6 +47,7 @@ func TestAccQuickstartUnderTraceLeaksNoSecret(t *testing.T) {
 	needles.AddStack(stack)
 	needles.Expect(acctest.KindIdentitySecret, 1)
 	needles.Expect(acctest.KindAccessToken, 1)
+	needles.Expect(acctest.KindAuth0Token, 1)
 	// The rotator's secret, and the application's seeded, created and rotated ones.
 	needles.Expect(acctest.KindAuth0Secret, 4)
 	needles.Check(t, map[string][]byte{"CLI output and state files": transcript.Bytes(), "TRACE log": trace, "progress": progress.Bytes()})
