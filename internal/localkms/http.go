@@ -79,19 +79,27 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 		w = nw
 	}
 	fault := s.takeFault(route)
+	// hold applies an injected Delay; false when the client hung up meanwhile.
+	hold := func() bool {
+		if fault == nil || fault.Delay <= 0 {
+			return true
+		}
+		select {
+		case <-time.After(fault.Delay):
+			return true
+		case <-r.Context().Done():
+			s.noteAbandoned(route)
+			return false
+		}
+	}
 	if fault != nil {
 		if fault.OnFire != nil {
 			fault.OnFire()
 		}
-		if fault.Delay > 0 {
-			select {
-			case <-time.After(fault.Delay):
-			case <-r.Context().Done():
-				s.noteAbandoned(route)
+		if fault.Status != 0 {
+			if !hold() {
 				return
 			}
-		}
-		if fault.Status != 0 {
 			if fault.RetryAfter != "" {
 				w.Header().Set("Retry-After", fault.RetryAfter)
 			}
@@ -124,6 +132,11 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 	if emptyJSONBody(r) {
 		status = http.StatusInternalServerError
 		refuseEmptyJSONBody(w)
+		return
+	}
+	// A slow request is held after its token was accepted, as a slow server
+	// checks the token on arrival: the token may expire during the hold.
+	if !hold() {
 		return
 	}
 	if fault != nil && fault.DropAfterAct {

@@ -362,7 +362,8 @@ type Fault struct {
 	DropBeforeAct bool
 	// DropAfterAct acts, then closes the connection without answering.
 	DropAfterAct bool
-	// Delay waits before acting.
+	// Delay holds the request before acting, once its token is accepted
+	// (with Status: before answering).
 	Delay time.Duration
 	// Message replaces "Injected fault" in a Status answer.
 	Message string

@@ -31,7 +31,9 @@ func holdUntilRenewalIsDue(ttl time.Duration) time.Duration { return ttl * 83 / 
 // all, no request is refused, and every rotation is created once.
 func TestAccTokenRenewalUnderManyParallelResources(t *testing.T) {
 	const n = 30
-	ttl := 10 * time.Second
+	// Long enough that the first wave of creates, however slowly a busy
+	// machine dispatches it, is still in the token's lifetime when it ends.
+	ttl := 15 * time.Second
 	env := acctest.Start(t, acctest.Options{TokenTTL: ttl})
 	// Answering as a newer server here too covers the one route the
 	// newer-server test cannot reach quickly: renew.

@@ -33,7 +33,7 @@ const secondRotator = "second-rotator"
 // that one attribute is removed from state files before the search (and is
 // still searched for in the log).
 func TestAccTraceLogHoldsNoSecret(t *testing.T) {
-	ttl := 10 * time.Second
+	ttl := 15 * time.Second // see TestAccTokenRenewalUnderManyParallelResources
 	env := acctest.Start(t, acctest.Options{TokenTTL: ttl})
 	env.Tenant.AddApplication(localauth0.Application{ClientID: secondRotator, Name: "second rotator",
 		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys}})
