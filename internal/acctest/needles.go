@@ -29,7 +29,7 @@ const (
 	KindWriteOnlySecret  = "app connection client_secret_wo"
 	KindEphemeral        = "ephemeral credentials client_secret"
 	KindAuth0Token       = "Auth0 access token"
-	// KindOIDCToken is for the identity token of an OIDC login.
+	// KindOIDCToken: an identity token of an OIDC login (or its signature).
 	KindOIDCToken = "OIDC identity token"
 )
 
@@ -85,7 +85,8 @@ func (n *Needles) Len() int { return len(n.labels) }
 // by renew, including those since renewed away), and every client secret any
 // Auth0 application of the tenant ever had (the connection's own management
 // secret, and each rotated one), and every access token the tenant issued
-// (to the local KMS, and to the provider's own checks of a connection).
+// (to the local KMS, and to the provider's own checks of a connection), and
+// every OIDC token the local issuer minted, and its signature on its own.
 func (n *Needles) AddStack(st *localstack.Stack) {
 	n.Add(KindIdentitySecret, "seeded identity", st.IdentityClientSecret)
 	for i, tok := range st.KMS.IssuedTokens() {
@@ -99,6 +100,15 @@ func (n *Needles) AddStack(st *localstack.Stack) {
 		n.AddAll(KindAuth0Secret, app, st.Tenant.SecretHistory(app))
 	}
 	n.AddAll(KindAuth0Token, "tenant token", st.Tenant.IssuedAccessTokens())
+	if st.Issuer != nil {
+		for i, tok := range st.Issuer.MintedTokens() {
+			n.Add(KindOIDCToken, fmt.Sprintf("OIDC token #%d", i), tok)
+			// A JWT's signature alone is as secret as the whole token.
+			if dot := strings.LastIndex(tok, "."); dot >= 0 {
+				n.Add(KindOIDCToken, fmt.Sprintf("OIDC token #%d signature", i), tok[dot+1:])
+			}
+		}
+	}
 }
 
 // Check fails t when a kind has fewer secrets than expected, then searches

@@ -15,11 +15,6 @@ import (
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 )
 
-const (
-	routeLogin = "POST /api/v1/auth/universal-auth/login"
-	routeRenew = "POST /api/v1/auth/token/renew"
-)
-
 // holdUntilRenewalIsDue is how long to hold requests so that the callers
 // that follow them find the token due for renewal but not yet expired: the
 // client renews with a fifth of the lifetime left.
