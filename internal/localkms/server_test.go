@@ -240,7 +240,7 @@ func TestContractErrors(t *testing.T) {
 			t.Errorf("%s %s: %d %v, want %d %q", c.method, c.path, status, out["message"], c.status, c.message)
 		}
 		if out["reqId"] == nil || out["error"] == nil || out["statusCode"] == nil {
-			t.Errorf("%s %s: error body not in the contract's shape: %v", c.method, c.path, out)
+			t.Errorf("%s %s: error body not in the KMS's error shape: %v", c.method, c.path, out)
 		}
 	}
 	// A 422's message is an array of issues.
