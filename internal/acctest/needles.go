@@ -71,8 +71,8 @@ func (n *Needles) AddAll(kind, label string, secrets []string) {
 	}
 }
 
-// Expect states that at least min secrets of kind must be searched for.
-func (n *Needles) Expect(kind string, min int) { n.expect[kind] = min }
+// Expect states that at least minimum secrets of kind must be searched for.
+func (n *Needles) Expect(kind string, minimum int) { n.expect[kind] = minimum }
 
 // Count is how many distinct secrets of kind are recorded.
 func (n *Needles) Count(kind string) int { return n.kinds[kind] }

@@ -18,7 +18,7 @@ const previousRotatedAt = "2026-01-01T00:00:00Z"
 
 // rotationAfter is the rotation as the server holds it after the lost call.
 func rotationAfter(lastRotatedAt string, manual bool, status string) string {
-	r := rotationJSON("r1", "one")
+	r := rotationJSON("r2", "lost")
 	r = strings.Replace(r, `"lastRotatedAt":"`+previousRotatedAt+`"`, `"lastRotatedAt":"`+lastRotatedAt+`"`, 1)
 	r = strings.Replace(r, `"isLastRotationManual":false`, fmt.Sprintf(`"isLastRotationManual":%v`, manual), 1)
 	r = strings.Replace(r, `"rotationStatus":"success"`, `"rotationStatus":"`+status+`"`, 1)
@@ -37,7 +37,7 @@ func lostRotateAnswer(t *testing.T, readBack string) (rotates, reads *atomic.Int
 			conn, _, _ := w.(http.Hijacker).Hijack()
 			conn.Close()
 			return true
-		case r.Method == "GET" && r.URL.Path == auth0RotationsPath+"/r1":
+		case r.Method == "GET" && r.URL.Path == auth0RotationsPath+"/r2":
 			reads.Add(1)
 			fmt.Fprintf(w, `{"secretRotation":%s}`, readBack)
 			return true
@@ -50,7 +50,7 @@ func lostRotateAnswer(t *testing.T, readBack string) (rotates, reads *atomic.Int
 
 func TestLostRotateAnswerIsAdoptedWhenTheReadShowsThisCallRotated(t *testing.T) {
 	rotates, reads, c := lostRotateAnswer(t, rotationAfter("2026-02-02T02:02:02.000Z", true, "success"))
-	got, err := c.RotateAuth0ClientSecret(context.Background(), "r1", previousRotatedAt)
+	got, err := c.RotateAuth0ClientSecret(context.Background(), "r2", previousRotatedAt)
 	if err != nil {
 		t.Fatalf("a rotation the read-back proves happened was reported as a failure: %v", err)
 	}
@@ -73,14 +73,14 @@ func TestLostRotateAnswerIsNotAdoptedWhenTheReadShowsNoNewRotation(t *testing.T)
 		// lastRotatedAt unchanged.
 		{"the rotation failed", rotationAfter(previousRotatedAt, true, "failed")},
 		// The server never acted.
-		{"nothing happened", rotationJSON("r1", "one")},
+		{"nothing happened", rotationJSON("r2", "lost")},
 		// A scheduled rotation ran instead: new lastRotatedAt, not manual.
 		{"only a scheduled rotation ran", rotationAfter("2026-02-02T02:02:02.000Z", false, "success")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rotates, reads, c := lostRotateAnswer(t, tc.readBack)
-			got, err := c.RotateAuth0ClientSecret(context.Background(), "r1", previousRotatedAt)
+			got, err := c.RotateAuth0ClientSecret(context.Background(), "r2", previousRotatedAt)
 			if err == nil {
 				t.Fatalf("adopted %+v, although the read-back does not show this call's rotation", got)
 			}
@@ -112,11 +112,11 @@ func TestLostRotateAnswerWithAFailingReadIsReportedAmbiguous(t *testing.T) {
 		return false
 	}
 	c, _ := newTestClient(t, srv)
-	_, err := c.RotateAuth0ClientSecret(context.Background(), "r1", previousRotatedAt)
+	_, err := c.RotateAuth0ClientSecret(context.Background(), "r2", previousRotatedAt)
 	if !IsAmbiguous(err) {
 		t.Fatalf("err = %v, want ambiguous", err)
 	}
-	if n := len(f.requests(auth0RotationsPath + "/r1/rotate-secrets")); n != 1 {
+	if n := len(f.requests(auth0RotationsPath + "/r2/rotate-secrets")); n != 1 {
 		t.Errorf("rotate-secrets sent %d times, want 1", n)
 	}
 }

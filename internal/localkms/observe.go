@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -103,8 +104,12 @@ func (n *newerServerWriter) Write(p []byte) (int, error) {
 }
 
 func (n *newerServerWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := n.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("local kms: the connection cannot be hijacked")
+	}
 	n.hijacked = true
-	return n.ResponseWriter.(http.Hijacker).Hijack()
+	return hj.Hijack()
 }
 
 func (n *newerServerWriter) finish() {

@@ -22,10 +22,11 @@ import (
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
-// mappedSecretsAt checks that the mapped secrets exist in a project's folder
+// mappedSecretsAt checks that the mapped secrets exist in a project's dev folder
 // and hold credentials Auth0 accepts, and that the KMS holds exactly the
 // rotation state knows.
-func mappedSecretsAt(env *acctest.Env, projectID, envSlug, path string) resource.TestCheckFunc {
+func mappedSecretsAt(env *acctest.Env, projectID, path string) resource.TestCheckFunc {
+	const envSlug = "dev"
 	return func(s *terraform.State) error {
 		if ids := env.KMS.RotationIDs(); len(ids) != 1 || ids[0] != stateAttr(s, "id") {
 			return fmt.Errorf("the KMS holds rotations %v, state knows %q", ids, stateAttr(s, "id"))
@@ -86,7 +87,7 @@ func TestAccAuth0ClientSecretRotation_replaceOnFolderConnectionAndProject(t *tes
 			{
 				Config:            withProvider(env, first),
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(rotationAddr, tfjsonpath.New("id"))},
-				Check:             mappedSecretsAt(env, acctest.ProjectID, "dev", "/"),
+				Check:             mappedSecretsAt(env, acctest.ProjectID, "/"),
 			},
 			{
 				Config:           withProvider(env, moved),
@@ -96,7 +97,7 @@ func TestAccAuth0ClientSecretRotation_replaceOnFolderConnectionAndProject(t *tes
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("secret_path"), knownvalue.StringExact("/app/auth0")),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsAt(env, acctest.ProjectID, "dev", "/app/auth0"),
+					mappedSecretsAt(env, acctest.ProjectID, "/app/auth0"),
 					goneFrom(env, acctest.ProjectID, "dev", "/"),
 				),
 			},
@@ -108,7 +109,7 @@ func TestAccAuth0ClientSecretRotation_replaceOnFolderConnectionAndProject(t *tes
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("connection_id"), knownvalue.StringExact(second.ID)),
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("connection_name"), knownvalue.StringExact("acc-auth0-second")),
 				},
-				Check: mappedSecretsAt(env, acctest.ProjectID, "dev", "/app/auth0"),
+				Check: mappedSecretsAt(env, acctest.ProjectID, "/app/auth0"),
 			},
 			{
 				Config:           withProvider(env, otherProject),
@@ -118,7 +119,7 @@ func TestAccAuth0ClientSecretRotation_replaceOnFolderConnectionAndProject(t *tes
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(acctest.OtherProjectID)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsAt(env, acctest.OtherProjectID, "dev", "/app/auth0"),
+					mappedSecretsAt(env, acctest.OtherProjectID, "/app/auth0"),
 					goneFrom(env, acctest.ProjectID, "dev", "/app/auth0"),
 				),
 			},

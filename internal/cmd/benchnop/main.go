@@ -125,6 +125,13 @@ func knownEverywhere(v tftypes.Value) tftypes.Value {
 }
 
 func zeroOf(t tftypes.Type) tftypes.Value {
+	if obj, ok := t.(tftypes.Object); ok {
+		attrs := map[string]tftypes.Value{}
+		for name, at := range obj.AttributeTypes {
+			attrs[name] = zeroOf(at)
+		}
+		return tftypes.NewValue(t, attrs)
+	}
 	switch {
 	case t.Is(tftypes.String):
 		return tftypes.NewValue(t, "")
@@ -132,12 +139,6 @@ func zeroOf(t tftypes.Type) tftypes.Value {
 		return tftypes.NewValue(t, big.NewFloat(0))
 	case t.Is(tftypes.Bool):
 		return tftypes.NewValue(t, false)
-	case t.Is(tftypes.Object{}):
-		attrs := map[string]tftypes.Value{}
-		for name, at := range t.(tftypes.Object).AttributeTypes {
-			attrs[name] = zeroOf(at)
-		}
-		return tftypes.NewValue(t, attrs)
 	}
 	return tftypes.NewValue(t, nil)
 }
