@@ -1,7 +1,6 @@
 package kms
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,12 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -228,16 +224,6 @@ type request struct {
 	login bool
 }
 
-type retryPolicy int
-
-const (
-	retryNotIdempotent retryPolicy = iota
-	retryIdempotent
-	retryLogin
-)
-
-type retryPolicyKey struct{}
-
 // do sends req and decodes a 2xx JSON answer into out (which may be nil).
 // A refused access token is renewed and the request sent once more.
 func (c *Client) do(ctx context.Context, req request, out any) error {
@@ -348,79 +334,6 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	return nil
 }
 
-func isGatewayStatus(status int) bool {
-	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
-}
-
-// checkRetry decides whether retryablehttp sends a request again.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	policy, _ := ctx.Value(retryPolicyKey{}).(retryPolicy)
-	idempotent := policy == retryIdempotent
-	if err != nil {
-		var certErr *tls.CertificateVerificationError
-		if errors.As(err, &certErr) {
-			return false, err
-		}
-		// A request that never left cannot have been acted on.
-		return idempotent || neverSent(err), err
-	}
-	switch {
-	case policy == retryLogin:
-		return false, nil
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil // refused before acting: always safe
-	case isGatewayStatus(resp.StatusCode):
-		return idempotent, nil
-	}
-	return false, nil
-}
-
-// neverSent reports whether a transport error happened before the request
-// could reach the server (the connection was never made).
-func neverSent(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
-}
-
-// backoff waits exponentially with jitter between RetryWaitMin and
-// RetryWaitMax, and honours a 429/503 Retry-After (seconds or HTTP date)
-// up to RetryWaitMax.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(wait, maxWait)
-		}
-	}
-	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
-	// Full jitter in the upper half keeps parallel applies from retrying in step.
-	return wait/2 + rand.N(wait/2+1)
-}
-
-func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return 0, false
-	}
-	if seconds, err := strconv.ParseInt(value, 10, 64); err == nil {
-		if seconds < 0 {
-			return 0, false
-		}
-		return time.Duration(seconds) * time.Second, true
-	}
-	when, err := http.ParseTime(value)
-	if err != nil {
-		return 0, false
-	}
-	return max(when.Sub(now), 0), true
-}
-
 // cleanTransportError drops the URL from *url.Error: the message then reads
 // as the cause, and no query string ever reaches an error message.
 func cleanTransportError(err error) error {
@@ -429,56 +342,4 @@ func cleanTransportError(err error) error {
 		return urlErr.Err
 	}
 	return err
-}
-
-// secretKeys are the JSON keys whose values never reach a log.
-var secretKeys = map[string]bool{
-	"clientsecret": true, "client_secret": true, "accesstoken": true, "access_token": true,
-	"token": true, "jwt": true, "secretvalue": true, "password": true, "generatedcredentials": true,
-}
-
-// redactedBody is a body to log: it is redacted only when a logger actually
-// writes it, so a request costs nothing extra when TRACE is off.
-type redactedBody []byte
-
-func (b redactedBody) String() string { return redactJSON(b) }
-
-// MarshalJSON renders the redacted body as a JSON string, for JSON loggers.
-func (b redactedBody) MarshalJSON() ([]byte, error) { return json.Marshal(redactJSON(b)) }
-
-// redactJSON returns body with the value of every secret key replaced, at
-// any depth. A body that is not JSON is not logged at all.
-func redactJSON(body []byte) string {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return fmt.Sprintf("<%d bytes, not JSON>", len(body))
-	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(redactValue(v))
-	return strings.TrimSpace(out.String())
-}
-
-func redactValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, inner := range t {
-			switch {
-			case k == "secretsMapping":
-				// The names of the mapped secrets, not secrets: kept for debugging.
-			case secretKeys[strings.ToLower(k)]:
-				t[k] = "<redacted>"
-			default:
-				t[k] = redactValue(inner)
-			}
-		}
-	case []any:
-		for i := range t {
-			t[i] = redactValue(t[i])
-		}
-	}
-	return v
 }
