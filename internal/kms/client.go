@@ -21,9 +21,12 @@ import (
 // DefaultHost is the KMS's US cloud host.
 const DefaultHost = "https://us.kms.hanzo.ai"
 
+// DefaultMaxRetries is how many times a request is sent again when
+// Config.MaxRetries is nil.
+const DefaultMaxRetries = 4
+
 const (
 	defaultTimeout      = 60 * time.Second
-	defaultMaxRetries   = 4
 	defaultRetryWaitMin = 500 * time.Millisecond
 	defaultRetryWaitMax = 30 * time.Second
 	// maxResponseBytes bounds what a misbehaving server can make us read.
@@ -43,11 +46,13 @@ type Config struct {
 	OIDCToken      OIDCTokenSource
 	CACertPEM      []byte // extra trusted roots for a private TLS chain
 	Timeout        time.Duration
-	MaxRetries     int // -1 means none; 0 means the default
-	RetryWaitMin   time.Duration
-	RetryWaitMax   time.Duration
-	UserAgent      string
-	Logger         Logger
+	// MaxRetries is how many times a request may be sent again (0: never);
+	// nil means DefaultMaxRetries.
+	MaxRetries   *int
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	UserAgent    string
+	Logger       Logger
 	// HTTPClient replaces the transport (tests); CACertPEM and Timeout are
 	// then the caller's business.
 	HTTPClient *http.Client
@@ -160,12 +165,9 @@ func New(cfg Config) (*Client, error) {
 	rc := retryablehttp.NewClient()
 	rc.HTTPClient = httpClient
 	rc.Logger = nil // we log ourselves, without secrets
-	rc.RetryMax = cfg.MaxRetries
-	switch {
-	case cfg.MaxRetries < 0:
-		rc.RetryMax = 0
-	case cfg.MaxRetries == 0:
-		rc.RetryMax = defaultMaxRetries
+	rc.RetryMax = DefaultMaxRetries
+	if cfg.MaxRetries != nil {
+		rc.RetryMax = max(*cfg.MaxRetries, 0)
 	}
 	rc.RetryWaitMin, rc.RetryWaitMax = cfg.RetryWaitMin, cfg.RetryWaitMax
 	if rc.RetryWaitMin <= 0 {

@@ -142,7 +142,7 @@ func Start(o Options) (_ *Stack, err error) {
 	st.closers = append(st.closers, func() { _ = srv.Close() })
 	st.KMSURL = "http://" + l.Addr().String()
 
-	st.Client, err = kms.New(kms.Config{Host: st.KMSURL, ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret, MaxRetries: -1})
+	st.Client, err = kms.New(kms.Config{Host: st.KMSURL, ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret, MaxRetries: new(0)})
 	if err != nil {
 		return nil, err
 	}

@@ -227,7 +227,7 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 			fmt.Sprintf("request_timeout (or %s): %v. Use a positive Go duration such as 30s or 2m.", EnvRequestTimeout, err))
 		return
 	}
-	maxRetries := 0
+	var maxRetries *int // unset: the client's default
 	if settings.maxRetries != "" {
 		n, err := strconv.Atoi(settings.maxRetries)
 		if err != nil || n < 0 || n > 10 {
@@ -235,10 +235,7 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 				fmt.Sprintf("max_retries (or %s) must be a whole number from 0 to 10, got %q.", EnvMaxRetries, settings.maxRetries))
 			return
 		}
-		maxRetries = n
-		if n == 0 {
-			maxRetries = -1
-		}
+		maxRetries = &n
 	}
 
 	logger := newTFLogger(settings.clientSecret, settings.token)
