@@ -35,9 +35,6 @@ func (d *auth0ClientSecretRotationDataSource) Metadata(_ context.Context, req da
 }
 
 func (d *auth0ClientSecretRotationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up an existing Hanzo KMS Auth0 Client Secret rotation, by `id`, or by `project_id`, " +
 			"`environment`, `secret_path` (default `/`) and `name`. Exposes the same attributes as the " +
@@ -72,8 +69,8 @@ func (d *auth0ClientSecretRotationDataSource) Schema(_ context.Context, _ dataso
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(secretPathPattern, secretPathRule)},
 			},
-			"description":           computed("The rotation's description."),
-			"connection_id":         computed("ID of the Auth0 app connection that performs the rotation."),
+			"description":           computedDataSourceString("The rotation's description."),
+			"connection_id":         computedDataSourceString("ID of the Auth0 app connection that performs the rotation."),
 			"auto_rotation_enabled": schema.BoolAttribute{MarkdownDescription: "Whether the secret rotates automatically.", Computed: true},
 			"rotation_interval":     schema.Int64Attribute{MarkdownDescription: "Days between rotations.", Computed: true},
 			"rotate_at_utc": schema.SingleNestedAttribute{
@@ -100,18 +97,18 @@ func (d *auth0ClientSecretRotationDataSource) Schema(_ context.Context, _ dataso
 				},
 			},
 			"active_index":               schema.Int64Attribute{MarkdownDescription: "Which credential slot (0 or 1) the mapped secrets hold.", Computed: true},
-			"folder_id":                  computed("ID of the folder."),
-			"created_at":                 computed("When the rotation was created (RFC 3339, UTC)."),
-			"updated_at":                 computed("When the rotation was last changed (RFC 3339, UTC)."),
-			"rotation_status":            computed("Outcome of the last rotation attempt: `success` or `failed`."),
-			"last_rotation_attempted_at": computed("When a rotation was last attempted."),
-			"last_rotated_at":            computed("When the secret last rotated successfully."),
-			"last_rotation_job_id":       computed("ID of the job of the last automatic rotation."),
-			"next_rotation_at":           computed("When the next automatic rotation is due; null when auto-rotation is disabled."),
+			"folder_id":                  computedDataSourceString("ID of the folder."),
+			"created_at":                 computedDataSourceString("When the rotation was created (RFC 3339, UTC)."),
+			"updated_at":                 computedDataSourceString("When the rotation was last changed (RFC 3339, UTC)."),
+			"rotation_status":            computedDataSourceString("Outcome of the last rotation attempt: `success` or `failed`."),
+			"last_rotation_attempted_at": computedDataSourceString("When a rotation was last attempted."),
+			"last_rotated_at":            computedDataSourceString("When the secret last rotated successfully."),
+			"last_rotation_job_id":       computedDataSourceString("ID of the job of the last automatic rotation."),
+			"next_rotation_at":           computedDataSourceString("When the next automatic rotation is due; null when auto-rotation is disabled."),
 			"is_last_rotation_manual":    schema.BoolAttribute{MarkdownDescription: "Whether the last rotation was requested by hand.", Computed: true},
-			"last_rotation_message":      computed("Why the last rotation failed; null after a success."),
-			"connection_name":            computed("Name of the Auth0 app connection."),
-			"environment_name":           computed("Display name of the environment."),
+			"last_rotation_message":      computedDataSourceString("Why the last rotation failed; null after a success."),
+			"connection_name":            computedDataSourceString("Name of the Auth0 app connection."),
+			"environment_name":           computedDataSourceString("Display name of the environment."),
 		},
 	}
 }

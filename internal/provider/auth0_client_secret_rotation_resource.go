@@ -239,10 +239,6 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 	}
 }
 
-func computedString(description string, modifiers []planmodifier.String) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true, PlanModifiers: modifiers}
-}
-
 func secretNameValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.LengthBetween(1, 255),

@@ -64,9 +64,6 @@ func (d *auth0ClientSecretRotationsDataSource) Metadata(_ context.Context, req d
 }
 
 func (d *auth0ClientSecretRotationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Auth0 Client Secret rotations of a Hanzo KMS project, optionally of one environment " +
 			"and folder, sorted by environment, folder and name: for audits (which rotations failed, which rotate " +
@@ -91,18 +88,18 @@ func (d *auth0ClientSecretRotationsDataSource) Schema(_ context.Context, _ datas
 				MarkdownDescription: "The rotations found.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                    computed("The rotation's ID."),
-					"name":                  computed("The rotation's name."),
-					"environment":           computed("Environment slug."),
-					"secret_path":           computed("Folder path."),
-					"connection_id":         computed("ID of the Auth0 app connection."),
-					"client_id":             computed("Client ID of the Auth0 application whose secret rotates."),
+					"id":                    computedDataSourceString("The rotation's ID."),
+					"name":                  computedDataSourceString("The rotation's name."),
+					"environment":           computedDataSourceString("Environment slug."),
+					"secret_path":           computedDataSourceString("Folder path."),
+					"connection_id":         computedDataSourceString("ID of the Auth0 app connection."),
+					"client_id":             computedDataSourceString("Client ID of the Auth0 application whose secret rotates."),
 					"auto_rotation_enabled": schema.BoolAttribute{MarkdownDescription: "Whether it rotates automatically.", Computed: true},
 					"rotation_interval":     schema.Int64Attribute{MarkdownDescription: "Days between rotations.", Computed: true},
-					"rotation_status":       computed("`success` or `failed`."),
-					"last_rotated_at":       computed("When the secret last rotated successfully."),
-					"next_rotation_at":      computed("When the next automatic rotation is due; null when auto-rotation is off."),
-					"last_rotation_message": computed("Why the last rotation failed; null after a success."),
+					"rotation_status":       computedDataSourceString("`success` or `failed`."),
+					"last_rotated_at":       computedDataSourceString("When the secret last rotated successfully."),
+					"next_rotation_at":      computedDataSourceString("When the next automatic rotation is due; null when auto-rotation is off."),
+					"last_rotation_message": computedDataSourceString("Why the last rotation failed; null after a success."),
 				}},
 			},
 		},
