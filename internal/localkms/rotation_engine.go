@@ -22,7 +22,7 @@ func scheduleNext(r *rotation, manual bool, now time.Time) {
 		r.NextRotationAt = nil
 		return
 	}
-	if r.Status == "failed" {
+	if r.Status == rotationFailed {
 		next := nextDayAt(now, r)
 		r.NextRotationAt = &next
 		return
@@ -81,7 +81,7 @@ func (s *Server) recordRotation(rot *rotation, cred credential, now time.Time, m
 	next := (rot.ActiveIndex + 1) % 2
 	rot.Slots[next] = cred
 	rot.ActiveIndex = next
-	rot.Status = "success"
+	rot.Status = rotationSucceeded
 	rot.LastMessage = nil
 	rot.LastAttemptedAt, rot.LastRotatedAt = now, now
 	rot.LastManual = manual
@@ -132,7 +132,7 @@ var errInProgress = errors.New("a rotation is already in progress")
 func (s *Server) recordFailure(rot *rotation, err error) {
 	now := s.now()
 	msg := failureMessage(err)
-	rot.Status, rot.LastMessage = "failed", &msg
+	rot.Status, rot.LastMessage = rotationFailed, &msg
 	rot.LastAttemptedAt = now
 	rot.FailedTries, rot.RetryAt = 0, nil
 	next := nextDayAt(now, rot)

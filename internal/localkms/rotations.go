@@ -21,36 +21,51 @@ type credential struct {
 }
 
 type rotation struct {
-	ID              string        `json:"id"`
-	Name            string        `json:"name"`
-	Description     *string       `json:"description"`
-	ProjectID       string        `json:"projectId"`
-	Environment     string        `json:"environment"`
-	FolderPath      string        `json:"folderPath"`
-	FolderID        string        `json:"folderId"`
-	ConnectionID    string        `json:"connectionId"`
-	AutoEnabled     bool          `json:"autoEnabled"`
-	Interval        int64         `json:"interval"`
-	RotateAtHours   int64         `json:"rotateAtHours"`
-	RotateAtMinutes int64         `json:"rotateAtMinutes"`
-	AppClientID     string        `json:"appClientId"`
-	MapClientID     string        `json:"mapClientId"`
-	MapClientSecret string        `json:"mapClientSecret"`
-	Slots           [2]credential `json:"slots"`
-	ActiveIndex     int           `json:"activeIndex"`
-	CreatedAt       time.Time     `json:"createdAt"`
-	UpdatedAt       time.Time     `json:"updatedAt"`
-	Status          string        `json:"status"`
-	LastAttemptedAt time.Time     `json:"lastAttemptedAt"`
-	LastRotatedAt   time.Time     `json:"lastRotatedAt"`
-	LastJobID       *string       `json:"lastJobId"`
-	NextRotationAt  *time.Time    `json:"nextRotationAt"`
-	LastManual      bool          `json:"lastManual"`
-	LastMessage     *string       `json:"lastMessage"`
-	FailedTries     int           `json:"failedTries"`
-	RetryAt         *time.Time    `json:"retryAt"`
+	ID              string         `json:"id"`
+	Name            string         `json:"name"`
+	Description     *string        `json:"description"`
+	ProjectID       string         `json:"projectId"`
+	Environment     string         `json:"environment"`
+	FolderPath      string         `json:"folderPath"`
+	FolderID        string         `json:"folderId"`
+	ConnectionID    string         `json:"connectionId"`
+	AutoEnabled     bool           `json:"autoEnabled"`
+	Interval        int64          `json:"interval"`
+	RotateAtHours   int64          `json:"rotateAtHours"`
+	RotateAtMinutes int64          `json:"rotateAtMinutes"`
+	AppClientID     string         `json:"appClientId"`
+	MapClientID     string         `json:"mapClientId"`
+	MapClientSecret string         `json:"mapClientSecret"`
+	Slots           [2]credential  `json:"slots"`
+	ActiveIndex     int            `json:"activeIndex"`
+	CreatedAt       time.Time      `json:"createdAt"`
+	UpdatedAt       time.Time      `json:"updatedAt"`
+	Status          rotationStatus `json:"status"`
+	LastAttemptedAt time.Time      `json:"lastAttemptedAt"`
+	LastRotatedAt   time.Time      `json:"lastRotatedAt"`
+	LastJobID       *string        `json:"lastJobId"`
+	NextRotationAt  *time.Time     `json:"nextRotationAt"`
+	LastManual      bool           `json:"lastManual"`
+	LastMessage     *string        `json:"lastMessage"`
+	FailedTries     int            `json:"failedTries"`
+	RetryAt         *time.Time     `json:"retryAt"`
 	inProgress      bool
 }
+
+// rotationStatus is the outcome of a rotation's last attempt, as the API
+// shows it in rotationStatus.
+type rotationStatus string
+
+const (
+	// rotationCreating is a rotation whose name is taken while Auth0 issues
+	// its first secret: the API does not show it yet.
+	rotationCreating  rotationStatus = ""
+	rotationSucceeded rotationStatus = "success"
+	rotationFailed    rotationStatus = "failed"
+)
+
+// creating reports whether the rotation is still being created.
+func (r *rotation) creating() bool { return r.Status == rotationCreating }
 
 type rotateAt struct {
 	Hours   *float64 `json:"hours"`
@@ -281,7 +296,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	}
 	rot.Slots[0] = credential{ClientID: rot.AppClientID, ClientSecret: newSecret}
 	rot.ActiveIndex = 0
-	rot.Status = "success"
+	rot.Status = rotationSucceeded
 	rot.LastAttemptedAt, rot.LastRotatedAt = now, now
 	scheduleNext(rot, true, now) // create counts as a manual rotation
 	s.writeMappedSecrets(rot)
@@ -297,7 +312,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *rotation {
 		return nil
 	}
 	rot := s.st.Rotations[id]
-	if rot == nil || rot.inProgress && rot.Status == "" {
+	if rot == nil || rot.inProgress && rot.creating() {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find Auth0 Client Secret Rotation with ID %q", id))
 		return nil
 	}
@@ -335,7 +350,7 @@ func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, rot := range s.st.Rotations {
-		if rot.ProjectID == q.Get("projectId") && rot.Environment == q.Get("environment") && rot.FolderPath == path && rot.Name == name && rot.Status != "" {
+		if rot.ProjectID == q.Get("projectId") && rot.Environment == q.Get("environment") && rot.FolderPath == path && rot.Name == name && !rot.creating() {
 			s.writeRotation(w, rot)
 			return
 		}
@@ -353,7 +368,7 @@ func (s *Server) listRotations(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	out := []map[string]any{}
 	for _, rot := range s.st.Rotations {
-		if rot.ProjectID == projectID && rot.Status != "" {
+		if rot.ProjectID == projectID && !rot.creating() {
 			out = append(out, s.rotationJSON(rot))
 		}
 	}

@@ -18,7 +18,7 @@ func (s *Server) Tick() int {
 	now := s.now()
 	attempted := 0
 	for _, rot := range s.st.Rotations {
-		if !rot.AutoEnabled || rot.NextRotationAt == nil || rot.inProgress || rot.Status == "" {
+		if !rot.AutoEnabled || rot.NextRotationAt == nil || rot.inProgress || rot.creating() {
 			continue
 		}
 		if now.Before(*rot.NextRotationAt) || (rot.RetryAt != nil && now.Before(*rot.RetryAt)) {

@@ -13,7 +13,7 @@ func (s *Server) Rotation(id string) (exists bool, activeClientID, activeSecret,
 		return false, "", "", ""
 	}
 	c := rot.Slots[rot.ActiveIndex]
-	return true, c.ClientID, c.ClientSecret, rot.Status
+	return true, c.ClientID, c.ClientSecret, string(rot.Status)
 }
 
 // RotationIDs lists every rotation's id.
