@@ -387,18 +387,28 @@ func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	rot := s.lookup(w, r)
 	if rot == nil {
-		s.mu.Unlock()
 		return
 	}
-	// connectionId, environment and secretPath are ignored, as upstream does.
+	if refusal := s.updateRefusal(rot, &body); refusal != "" {
+		apiError(w, 400, "BadRequest", refusal)
+		return
+	}
+	s.applyUpdate(rot, &body, hasDescription)
+	s.persist()
+	s.writeRotation(w, rot)
+}
+
+// updateRefusal is why the server refuses body for rot, or "" when it
+// accepts it: a name another rotation of the folder holds, or mapped secret
+// names that already exist there. The caller holds s.mu.
+func (s *Server) updateRefusal(rot *rotation, body *rotationBody) string {
 	if body.Name != nil && *body.Name != rot.Name {
 		for _, other := range s.st.Rotations {
 			if other != rot && other.ProjectID == rot.ProjectID && other.Environment == rot.Environment && other.FolderPath == rot.FolderPath && other.Name == *body.Name {
-				s.mu.Unlock()
-				apiError(w, 400, "BadRequest", fmt.Sprintf("A Secret Rotation with the name %q already exists at the secret path %q", *body.Name, rot.FolderPath))
-				return
+				return fmt.Sprintf("A Secret Rotation with the name %q already exists at the secret path %q", *body.Name, rot.FolderPath)
 			}
 		}
 	}
@@ -414,12 +424,16 @@ func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if len(taken) > 0 {
-			s.mu.Unlock()
-			apiError(w, 400, "BadRequest", fmt.Sprintf("The following secrets already exist at the path %q: %s", rot.FolderPath, strings.Join(taken, ", ")))
-			return
+			return fmt.Sprintf("The following secrets already exist at the path %q: %s", rot.FolderPath, strings.Join(taken, ", "))
 		}
 	}
-	defer s.mu.Unlock()
+	return ""
+}
+
+// applyUpdate changes rot as an accepted PATCH asks. connectionId,
+// environment and secretPath are ignored, as upstream does. The caller holds
+// s.mu.
+func (s *Server) applyUpdate(rot *rotation, body *rotationBody, hasDescription bool) {
 	now := s.now()
 	if body.Name != nil {
 		rot.Name = *body.Name
@@ -450,8 +464,6 @@ func (s *Server) updateRotation(w http.ResponseWriter, r *http.Request) {
 	}
 	rot.UpdatedAt = now
 	scheduleNext(rot, rot.LastManual, now)
-	s.persist()
-	s.writeRotation(w, rot)
 }
 
 func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
