@@ -219,56 +219,10 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		validationError(w, issues)
 		return
 	}
-	auto := true
-	if body.IsAutoRotationEnabled != nil {
-		auto = *body.IsAutoRotationEnabled
-	}
-	var hours, minutes int64
-	if body.RotateAtUtc != nil {
-		hours, minutes = int64(*body.RotateAtUtc.Hours), int64(*body.RotateAtUtc.Minutes)
-	}
-
-	s.mu.Lock()
-	folderID, ok := s.folderOf(w, *body.ProjectID, *body.Environment, *body.SecretPath)
+	rot, creds, ok := s.reserveRotation(w, &body)
 	if !ok {
-		s.mu.Unlock()
 		return
 	}
-	for _, other := range s.st.Rotations {
-		if other.ProjectID == *body.ProjectID && other.Environment == *body.Environment && other.FolderPath == *body.SecretPath && other.Name == *body.Name {
-			s.mu.Unlock()
-			apiError(w, 400, "BadRequest", fmt.Sprintf("A Secret Rotation with the name %q already exists at the secret path %q", *body.Name, *body.SecretPath))
-			return
-		}
-	}
-	mapping := *body.SecretsMapping
-	conn := s.st.Connections[*body.ConnectionID]
-	if conn == nil {
-		s.mu.Unlock()
-		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", *body.ConnectionID))
-		return
-	}
-	if conn.App != "" {
-		s.mu.Unlock()
-		apiError(w, 400, "BadRequest", fmt.Sprintf("App Connection with ID %s is not for App \"auth0\"", conn.ID))
-		return
-	}
-	now := s.now()
-	rot := &rotation{
-		ID: uuid.NewString(), Name: *body.Name, Description: body.Description, ProjectID: *body.ProjectID,
-		Environment: *body.Environment, FolderPath: *body.SecretPath, FolderID: folderID,
-		ConnectionID: conn.ID, AutoEnabled: auto, Interval: int64(*body.RotationInterval),
-		RotateAtHours: hours, RotateAtMinutes: minutes, AppClientID: (*body.Parameters)["clientId"],
-		MapClientID: mapping["clientId"], MapClientSecret: mapping["clientSecret"],
-		// The server's column defaults to true: creating counts as a manual rotation.
-		LastManual: true,
-		CreatedAt:  now, UpdatedAt: now, inProgress: true,
-	}
-	// The name is taken while Auth0 is asked, so a concurrent create of the
-	// same name is refused.
-	s.st.Rotations[rot.ID] = rot
-	creds := conn.Credentials
-	s.mu.Unlock()
 
 	// Like the server, the application's secret is replaced at Auth0 before
 	// the mapped names are checked: a refusal below leaves Auth0 holding a
@@ -284,7 +238,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var existing []string
-	for _, key := range []string{mapping["clientId"], mapping["clientSecret"]} {
+	for _, key := range []string{rot.MapClientID, rot.MapClientSecret} {
 		if _, ok := s.st.Secrets[secretKey(*body.ProjectID, *body.Environment, *body.SecretPath, key)]; ok {
 			existing = append(existing, key)
 		}
@@ -297,11 +251,64 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	rot.Slots[0] = credential{ClientID: rot.AppClientID, ClientSecret: newSecret}
 	rot.ActiveIndex = 0
 	rot.Status = rotationSucceeded
+	now := rot.CreatedAt
 	rot.LastAttemptedAt, rot.LastRotatedAt = now, now
 	scheduleNext(rot, true, now) // create counts as a manual rotation
 	s.writeMappedSecrets(rot)
 	s.persist()
 	s.writeRotation(w, rot)
+}
+
+// reserveRotation checks a create against the folders, names and connections
+// and takes the name with a rotation still being created, or answers why
+// not. It returns the credentials of the connection to ask Auth0 with.
+func (s *Server) reserveRotation(w http.ResponseWriter, body *rotationBody) (rot *rotation, creds auth0Credentials, ok bool) {
+	auto := true
+	if body.IsAutoRotationEnabled != nil {
+		auto = *body.IsAutoRotationEnabled
+	}
+	var hours, minutes int64
+	if body.RotateAtUtc != nil {
+		hours, minutes = int64(*body.RotateAtUtc.Hours), int64(*body.RotateAtUtc.Minutes)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	folderID, ok := s.folderOf(w, *body.ProjectID, *body.Environment, *body.SecretPath)
+	if !ok {
+		return nil, auth0Credentials{}, false
+	}
+	for _, other := range s.st.Rotations {
+		if other.ProjectID == *body.ProjectID && other.Environment == *body.Environment && other.FolderPath == *body.SecretPath && other.Name == *body.Name {
+			apiError(w, 400, "BadRequest", fmt.Sprintf("A Secret Rotation with the name %q already exists at the secret path %q", *body.Name, *body.SecretPath))
+			return nil, auth0Credentials{}, false
+		}
+	}
+	mapping := *body.SecretsMapping
+	conn := s.st.Connections[*body.ConnectionID]
+	if conn == nil {
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", *body.ConnectionID))
+		return nil, auth0Credentials{}, false
+	}
+	if conn.App != "" {
+		apiError(w, 400, "BadRequest", fmt.Sprintf("App Connection with ID %s is not for App \"auth0\"", conn.ID))
+		return nil, auth0Credentials{}, false
+	}
+	now := s.now()
+	rot = &rotation{
+		ID: uuid.NewString(), Name: *body.Name, Description: body.Description, ProjectID: *body.ProjectID,
+		Environment: *body.Environment, FolderPath: *body.SecretPath, FolderID: folderID,
+		ConnectionID: conn.ID, AutoEnabled: auto, Interval: int64(*body.RotationInterval),
+		RotateAtHours: hours, RotateAtMinutes: minutes, AppClientID: (*body.Parameters)["clientId"],
+		MapClientID: mapping["clientId"], MapClientSecret: mapping["clientSecret"],
+		// The server's column defaults to true: creating counts as a manual rotation.
+		LastManual: true,
+		CreatedAt:  now, UpdatedAt: now, inProgress: true,
+	}
+	// The name is taken while Auth0 is asked, so a concurrent create of the
+	// same name is refused.
+	s.st.Rotations[rot.ID] = rot
+	return rot, conn.Credentials, true
 }
 
 // lookup finds a rotation by the path's id or answers 422/404.
