@@ -110,9 +110,9 @@ func (s *Server) rotate(rot *rotation, manual bool) error {
 		return fmt.Errorf("the app connection %s no longer exists", rot.ConnectionID)
 	}
 	creds, appID := conn.Credentials, rot.AppClientID
-	s.mu.Unlock()
-	newSecret, err := s.issueClientSecret(creds, appID)
-	s.mu.Lock()
+	var newSecret string
+	var err error
+	s.withoutLock(func() { newSecret, err = s.issueClientSecret(creds, appID) })
 	rot.inProgress = false
 	now := s.now()
 	if err != nil {
@@ -148,4 +148,12 @@ func failureMessage(err error) string {
 		msg = msg[:1024]
 	}
 	return msg
+}
+
+// withoutLock runs f with s.mu released, for a call to Auth0 that must not
+// hold up other requests; the caller holds s.mu, and holds it again after.
+func (s *Server) withoutLock(f func()) {
+	s.mu.Unlock()
+	defer s.mu.Lock()
+	f()
 }

@@ -491,13 +491,12 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	rot := s.lookup(w, r)
 	if rot == nil {
-		s.mu.Unlock()
 		return
 	}
 	if rot.inProgress {
-		s.mu.Unlock()
 		apiError(w, 400, "BadRequest", inProgressMessage)
 		return
 	}
@@ -505,17 +504,14 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 		creds := s.st.Connections[rot.ConnectionID].Credentials
 		appID := rot.AppClientID
 		rot.inProgress = true
-		s.mu.Unlock()
-		err := s.revokeClientSecret(creds, appID)
-		s.mu.Lock()
+		var err error
+		s.withoutLock(func() { err = s.revokeClientSecret(creds, appID) })
 		rot.inProgress = false
 		if err != nil {
-			s.mu.Unlock()
 			apiError(w, 500, "InternalServerError", "Failed to revoke credentials: "+err.Error())
 			return
 		}
 	}
-	defer s.mu.Unlock()
 	if flags["deleteSecrets"] {
 		delete(s.st.Secrets, secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, rot.MapClientID))
 		delete(s.st.Secrets, secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, rot.MapClientSecret))
