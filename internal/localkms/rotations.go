@@ -81,7 +81,7 @@ type rotationBody struct {
 	SecretPath            *string            `json:"secretPath"`
 	IsAutoRotationEnabled *bool              `json:"isAutoRotationEnabled"`
 	RotationInterval      *float64           `json:"rotationInterval"`
-	RotateAtUtc           *rotateAt          `json:"rotateAtUtc"`
+	RotateAtUTC           *rotateAt          `json:"rotateAtUtc"`
 	Parameters            *map[string]string `json:"parameters"`
 	SecretsMapping        *map[string]string `json:"secretsMapping"`
 }
@@ -131,11 +131,11 @@ func (b *rotationBody) validate(create bool) []issue {
 	if required(b.RotationInterval != nil, "rotationInterval") && *b.RotationInterval < 1 {
 		add("Number must be greater than or equal to 1", "rotationInterval")
 	}
-	if b.RotateAtUtc != nil {
-		if b.RotateAtUtc.Hours == nil || *b.RotateAtUtc.Hours < 0 || *b.RotateAtUtc.Hours > 23 {
+	if b.RotateAtUTC != nil {
+		if b.RotateAtUTC.Hours == nil || *b.RotateAtUTC.Hours < 0 || *b.RotateAtUTC.Hours > 23 {
 			add("Number must be between 0 and 23", "rotateAtUtc", "hours")
 		}
-		if b.RotateAtUtc.Minutes == nil || *b.RotateAtUtc.Minutes < 0 || *b.RotateAtUtc.Minutes > 59 {
+		if b.RotateAtUTC.Minutes == nil || *b.RotateAtUTC.Minutes < 0 || *b.RotateAtUTC.Minutes > 59 {
 			add("Number must be between 0 and 59", "rotateAtUtc", "minutes")
 		}
 	}
@@ -268,8 +268,8 @@ func (s *Server) reserveRotation(w http.ResponseWriter, body *rotationBody) (rot
 		auto = *body.IsAutoRotationEnabled
 	}
 	var hours, minutes int64
-	if body.RotateAtUtc != nil {
-		hours, minutes = int64(*body.RotateAtUtc.Hours), int64(*body.RotateAtUtc.Minutes)
+	if body.RotateAtUTC != nil {
+		hours, minutes = int64(*body.RotateAtUTC.Hours), int64(*body.RotateAtUTC.Minutes)
 	}
 
 	s.mu.Lock()
@@ -454,8 +454,8 @@ func (s *Server) applyUpdate(rot *rotation, body *rotationBody, hasDescription b
 	if body.RotationInterval != nil {
 		rot.Interval = int64(*body.RotationInterval)
 	}
-	if body.RotateAtUtc != nil {
-		rot.RotateAtHours, rot.RotateAtMinutes = int64(*body.RotateAtUtc.Hours), int64(*body.RotateAtUtc.Minutes)
+	if body.RotateAtUTC != nil {
+		rot.RotateAtHours, rot.RotateAtMinutes = int64(*body.RotateAtUTC.Hours), int64(*body.RotateAtUTC.Minutes)
 	}
 	if body.SecretsMapping != nil {
 		m := *body.SecretsMapping
