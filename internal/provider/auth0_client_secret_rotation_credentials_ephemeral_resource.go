@@ -13,32 +13,32 @@ import (
 )
 
 var (
-	_ ephemeral.EphemeralResource              = (*auth0RotationCredentialsEphemeralResource)(nil)
-	_ ephemeral.EphemeralResourceWithConfigure = (*auth0RotationCredentialsEphemeralResource)(nil)
+	_ ephemeral.EphemeralResource              = (*auth0ClientSecretRotationCredentialsEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithConfigure = (*auth0ClientSecretRotationCredentialsEphemeralResource)(nil)
 )
 
-// NewAuth0RotationCredentialsEphemeralResource is the factory of
+// NewAuth0ClientSecretRotationCredentialsEphemeralResource is the factory of
 // hanzokms_auth0_client_secret_rotation_credentials.
-func NewAuth0RotationCredentialsEphemeralResource() ephemeral.EphemeralResource {
-	return &auth0RotationCredentialsEphemeralResource{}
+func NewAuth0ClientSecretRotationCredentialsEphemeralResource() ephemeral.EphemeralResource {
+	return &auth0ClientSecretRotationCredentialsEphemeralResource{}
 }
 
-type auth0RotationCredentialsEphemeralResource struct {
+type auth0ClientSecretRotationCredentialsEphemeralResource struct {
 	client *kms.Client
 }
 
-type auth0RotationCredentialsModel struct {
+type auth0ClientSecretRotationCredentialsModel struct {
 	RotationID   types.String `tfsdk:"rotation_id"`
 	ClientID     types.String `tfsdk:"client_id"`
 	ClientSecret types.String `tfsdk:"client_secret"`
 	ActiveIndex  types.Int64  `tfsdk:"active_index"`
 }
 
-func (e *auth0RotationCredentialsEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_auth0_client_secret_rotation_credentials"
 }
 
-func (e *auth0RotationCredentialsEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The active client ID and client secret of an Auth0 Client Secret rotation, read from the " +
 			"KMS's generated credentials at the rotation's `active_index`. Ephemeral: the values never enter the plan " +
@@ -67,12 +67,12 @@ func (e *auth0RotationCredentialsEphemeralResource) Schema(_ context.Context, _ 
 	}
 }
 
-func (e *auth0RotationCredentialsEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (e *auth0RotationCredentialsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var cfg auth0RotationCredentialsModel
+func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var cfg auth0ClientSecretRotationCredentialsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || !requireClient(e.client, &resp.Diagnostics) {
 		return

@@ -58,7 +58,7 @@ func (p *hanzoKMSProvider) DataSources(context.Context) []func() datasource.Data
 
 func (p *hanzoKMSProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
-		NewAuth0RotationCredentialsEphemeralResource,
+		NewAuth0ClientSecretRotationCredentialsEphemeralResource,
 	}
 }
 
