@@ -149,18 +149,6 @@ func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *conne
 	return c
 }
 
-// AddOtherAppConnection stores a connection of another app (e.g. "aws") and
-// returns its id: the Auth0 routes find it and refuse it, as upstream does.
-func (s *Server) AddOtherAppConnection(app, name string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	c := &connection{ID: uuid.NewString(), Name: name, App: app, CreatedAt: now, UpdatedAt: now}
-	s.st.Connections[c.ID] = c
-	s.persist()
-	return c.ID
-}
-
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -236,37 +224,4 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
 // identities (the only kind of token here) are refused.
 func (s *Server) listConnectionClients(w http.ResponseWriter, r *http.Request) {
 	apiError(w, 403, "PermissionDenied", "Listing Auth0 clients is only available to user sessions")
-}
-
-// ChangeConnectionSecretOutOfBand sets a connection's client secret as a
-// user of the KMS UI would (its credentialsHash changes).
-func (s *Server) ChangeConnectionSecretOutOfBand(id, clientSecret string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.st.Connections[id]; c != nil {
-		c.Credentials.ClientSecret = clientSecret
-		c.UpdatedAt = s.now()
-		s.persist()
-	}
-}
-
-// ConnectionClientSecret is a connection's stored client secret (tests).
-func (s *Server) ConnectionClientSecret(id string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.st.Connections[id]; c != nil {
-		return c.Credentials.ClientSecret
-	}
-	return ""
-}
-
-// ConnectionIDs lists every connection's id.
-func (s *Server) ConnectionIDs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ids := make([]string, 0, len(s.st.Connections))
-	for id := range s.st.Connections {
-		ids = append(ids, id)
-	}
-	return ids
 }

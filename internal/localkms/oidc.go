@@ -64,16 +64,6 @@ func (s *Server) AddOIDCIdentity(o OIDCIdentity) error {
 	return nil
 }
 
-// OIDCLogins lists the accepted OIDC logins of an identity, oldest first.
-func (s *Server) OIDCLogins(identityID string) []OIDCLogin {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if o, ok := s.st.OIDCIdentities[identityID]; ok {
-		return append([]OIDCLogin(nil), o.Logins...)
-	}
-	return nil
-}
-
 // oidcLogin checks the token as the server does: the identity's OIDC auth
 // (404 without one), the discovery document and JWKS, then signature,
 // expiry and issuer (401), subject (403), audiences and claims (401).

@@ -1,7 +1,11 @@
 package localkms
 
-// Test control: what tests read or change behind the API's back, as a user of
-// the KMS UI would.
+import (
+	"github.com/google/uuid"
+)
+
+// Test control: what tests (and the demo and benchmark programs) read or
+// change behind the API's back, some of it as a user of the KMS UI would.
 
 // Rotation exposes a rotation's server-side view for tests: whether it
 // exists, its active slot's credentials and its status.
@@ -50,4 +54,98 @@ func (s *Server) EditRotationOutOfBand(id string, edit func(interval *int64, aut
 		scheduleNext(rot, rot.LastManual, rot.UpdatedAt)
 		s.persist()
 	}
+}
+
+// AddOtherAppConnection stores a connection of another app (e.g. "aws") and
+// returns its id: the Auth0 routes find it and refuse it, as upstream does.
+func (s *Server) AddOtherAppConnection(app, name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	c := &connection{ID: uuid.NewString(), Name: name, App: app, CreatedAt: now, UpdatedAt: now}
+	s.st.Connections[c.ID] = c
+	s.persist()
+	return c.ID
+}
+
+// ChangeConnectionSecretOutOfBand sets a connection's client secret as a
+// user of the KMS UI would (its credentialsHash changes).
+func (s *Server) ChangeConnectionSecretOutOfBand(id, clientSecret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[id]; c != nil {
+		c.Credentials.ClientSecret = clientSecret
+		c.UpdatedAt = s.now()
+		s.persist()
+	}
+}
+
+// ConnectionClientSecret is a connection's stored client secret (tests).
+func (s *Server) ConnectionClientSecret(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[id]; c != nil {
+		return c.Credentials.ClientSecret
+	}
+	return ""
+}
+
+// ConnectionIDs lists every connection's id.
+func (s *Server) ConnectionIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.st.Connections))
+	for id := range s.st.Connections {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// SecretValue reads a secret directly (tests); ok is false when it is missing.
+func (s *Server) SecretValue(projectID, env, path, name string) (value string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec := s.st.Secrets[secretKey(projectID, env, path, name)]
+	if sec == nil {
+		return "", false
+	}
+	return sec.Value, true
+}
+
+// PutSecret creates or changes an ordinary secret (tests).
+func (s *Server) PutSecret(projectID, env, path, name, value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := secretKey(projectID, env, path, name)
+	sec := s.st.Secrets[k]
+	if sec == nil {
+		sec = &secret{ID: randomSecret(8), ProjectID: projectID, Environment: env, Path: path, Key: name}
+		s.st.Secrets[k] = sec
+	}
+	sec.Value = value
+	sec.Version++
+}
+
+// HoldBackSecret makes reads of an existing secret answer as a Hanzo KMS does
+// while an AI-access policy holds its value back (tests); false releases it.
+// It reports whether the secret exists.
+func (s *Server) HoldBackSecret(projectID, env, path, name string, held bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec := s.st.Secrets[secretKey(projectID, env, path, name)]
+	if sec == nil {
+		return false
+	}
+	sec.HeldBack = held
+	return true
+}
+
+// OIDCLogins lists the accepted OIDC logins of an identity, oldest first.
+func (s *Server) OIDCLogins(identityID string) []OIDCLogin {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.st.OIDCIdentities[identityID]; ok {
+		return append([]OIDCLogin(nil), o.Logins...)
+	}
+	return nil
 }
