@@ -17,6 +17,9 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+// retryPolicy says what checkRetry may send again; do puts it in the
+// request's context, which retryablehttp hands to checkRetry even when
+// there is no response.
 type retryPolicy int
 
 const (

@@ -49,7 +49,9 @@ type rotation struct {
 	LastMessage     *string        `json:"lastMessage"`
 	FailedTries     int            `json:"failedTries"`
 	RetryAt         *time.Time     `json:"retryAt"`
-	inProgress      bool
+	// inProgress: an Auth0 call for this rotation (create, rotate, revoke)
+	// is under way with s.mu released. Never persisted.
+	inProgress bool
 }
 
 // rotationStatus is the outcome of a rotation's last attempt, as the API
