@@ -6,9 +6,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-var _ resource.ResourceWithIdentity = (*auth0ConnectionResource)(nil)
+var _ resource.ResourceWithIdentity = (*appConnectionAuth0Resource)(nil)
 
 // IdentitySchema: an app connection is identified by its id (see idIdentitySchema).
-func (r *auth0ConnectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+func (r *appConnectionAuth0Resource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = idIdentitySchema("app connection")
 }

@@ -49,7 +49,7 @@ type auth0Preflight struct {
 // Machine token, which Auth0 counts against the tenant's monthly quota.
 // A value not known yet (a domain from another resource) skips the check
 // quietly: the apply's own plan runs it once the value is known.
-func preflightFor(plan, config auth0ConnectionModel, state *auth0ConnectionModel, rootCAs *x509.CertPool) (*auth0Preflight, bool) {
+func preflightFor(plan, config appConnectionAuth0Model, state *appConnectionAuth0Model, rootCAs *x509.CertPool) (*auth0Preflight, bool) {
 	if !plan.Preflight.ValueBool() {
 		return nil, false // false, or unknown
 	}

@@ -51,7 +51,7 @@ func addPreflightApps(env *acctest.Env) {
 
 // Each setup mistake is a plan-time error that names the cause and where to
 // fix it, and nothing reaches the KMS.
-func TestAccAuth0ConnectionPreflight_refusals(t *testing.T) {
+func TestAccAppConnectionAuth0Preflight_refusals(t *testing.T) {
 	env := acctest.Start(t)
 	addPreflightApps(env)
 	domain := env.Tenant.Domain()
@@ -98,7 +98,7 @@ func TestAccAuth0ConnectionPreflight_refusals(t *testing.T) {
 
 // A good connection passes; the check runs again only when what it checked
 // changes, not on every plan, and never sends anything to the KMS.
-func TestAccAuth0ConnectionPreflight_passesAndRunsOnlyOnChange(t *testing.T) {
+func TestAccAppConnectionAuth0Preflight_passesAndRunsOnlyOnChange(t *testing.T) {
 	env := acctest.Start(t)
 	env.Tenant.AddApplication(localauth0.Application{ClientID: "app-basic", AuthMethod: "client_secret_basic"})
 	domain, rotator := env.Tenant.Domain(), acctest.ManagementClientID
@@ -166,7 +166,7 @@ func TestAccAuth0ConnectionPreflight_passesAndRunsOnlyOnChange(t *testing.T) {
 // preflight = false: a connection whose grant lacks a scope is saved (the
 // KMS checks only that Auth0 issues a token), and the provider asks Auth0
 // nothing.
-func TestAccAuth0ConnectionPreflight_off(t *testing.T) {
+func TestAccAppConnectionAuth0Preflight_off(t *testing.T) {
 	env := acctest.Start(t)
 	addPreflightApps(env)
 	seeded := env.Tenant.Requests()[tenantTokenRoute] // the harness's own connection
@@ -189,7 +189,7 @@ func TestAccAuth0ConnectionPreflight_off(t *testing.T) {
 // Auth0 reachable from the KMS only: a warning that says so and how to turn
 // the check off, and the apply goes on. A domain known only at apply: the
 // plan says nothing, and the apply's own plan runs the check.
-func TestAccAuth0ConnectionPreflight_unreachableAndUnknown(t *testing.T) {
+func TestAccAppConnectionAuth0Preflight_unreachableAndUnknown(t *testing.T) {
 	acctest.PreCheck(t)
 	env := acctest.Start(t)
 	cli := acctest.NewCLI(t)
@@ -254,7 +254,7 @@ func TestAccAuth0ConnectionPreflight_unreachableAndUnknown(t *testing.T) {
 
 // A write-only secret is in the configuration at plan time, never in the
 // plan: the preflight uses it from there.
-func TestAccAuth0ConnectionPreflight_writeOnlySecret(t *testing.T) {
+func TestAccAppConnectionAuth0Preflight_writeOnlySecret(t *testing.T) {
 	env := acctest.Start(t)
 	addPreflightApps(env)
 	wo := func(clientID string) string {

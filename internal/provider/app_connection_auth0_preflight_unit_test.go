@@ -77,13 +77,13 @@ func TestPreflightRunsOnCreateAndOnChangeOnly(t *testing.T) {
 		}
 		return types.SetValueMust(types.StringType, els)
 	}
-	base := auth0ConnectionModel{
+	base := appConnectionAuth0Model{
 		Domain: types.StringValue("tenant.example.com"), ClientID: types.StringValue("rotator"),
 		Audience: types.StringValue("https://tenant.example.com/api/v2/"), ClientSecret: types.StringValue("s3cret"),
 		ClientSecretWO: types.StringNull(), ClientSecretWOVersion: types.Int64Null(),
 		Preflight: types.BoolValue(true), RotatedClientIDs: types.SetNull(types.StringType),
 	}
-	with := func(change func(*auth0ConnectionModel)) auth0ConnectionModel {
+	with := func(change func(*appConnectionAuth0Model)) appConnectionAuth0Model {
 		m := base
 		change(&m)
 		return m
@@ -91,21 +91,21 @@ func TestPreflightRunsOnCreateAndOnChangeOnly(t *testing.T) {
 	state := base
 	cases := []struct {
 		name         string
-		plan, config auth0ConnectionModel
-		state        *auth0ConnectionModel
+		plan, config appConnectionAuth0Model
+		state        *appConnectionAuth0Model
 		run          bool
 	}{
 		{"create", base, base, nil, true},
 		{"no change", base, base, &state, false},
-		{"preflight off", with(func(m *auth0ConnectionModel) { m.Preflight = types.BoolValue(false) }), base, nil, false},
-		{"domain unknown", with(func(m *auth0ConnectionModel) { m.Domain = types.StringUnknown() }), base, nil, false},
-		{"audience unknown", with(func(m *auth0ConnectionModel) { m.Audience = types.StringUnknown() }), base, nil, false},
-		{"secret unknown", base, with(func(m *auth0ConnectionModel) { m.ClientSecret = types.StringUnknown() }), nil, false},
-		{"new secret", with(func(m *auth0ConnectionModel) { m.ClientSecret = types.StringValue("new") }),
-			with(func(m *auth0ConnectionModel) { m.ClientSecret = types.StringValue("new") }), &state, true},
-		{"applications listed", with(func(m *auth0ConnectionModel) { m.RotatedClientIDs = ids("app") }), base, &state, true},
-		{"preflight turned on", base, base, func() *auth0ConnectionModel {
-			s := with(func(m *auth0ConnectionModel) { m.Preflight = types.BoolValue(false) })
+		{"preflight off", with(func(m *appConnectionAuth0Model) { m.Preflight = types.BoolValue(false) }), base, nil, false},
+		{"domain unknown", with(func(m *appConnectionAuth0Model) { m.Domain = types.StringUnknown() }), base, nil, false},
+		{"audience unknown", with(func(m *appConnectionAuth0Model) { m.Audience = types.StringUnknown() }), base, nil, false},
+		{"secret unknown", base, with(func(m *appConnectionAuth0Model) { m.ClientSecret = types.StringUnknown() }), nil, false},
+		{"new secret", with(func(m *appConnectionAuth0Model) { m.ClientSecret = types.StringValue("new") }),
+			with(func(m *appConnectionAuth0Model) { m.ClientSecret = types.StringValue("new") }), &state, true},
+		{"applications listed", with(func(m *appConnectionAuth0Model) { m.RotatedClientIDs = ids("app") }), base, &state, true},
+		{"preflight turned on", base, base, func() *appConnectionAuth0Model {
+			s := with(func(m *appConnectionAuth0Model) { m.Preflight = types.BoolValue(false) })
 			return &s
 		}(), true},
 	}
@@ -116,11 +116,11 @@ func TestPreflightRunsOnCreateAndOnChangeOnly(t *testing.T) {
 		}
 	}
 	// The write-only secret is taken from the configuration.
-	wo := with(func(m *auth0ConnectionModel) {
+	wo := with(func(m *appConnectionAuth0Model) {
 		m.ClientSecret = types.StringNull()
 		m.ClientSecretWO = types.StringValue("write-only")
 	})
-	p, _ := preflightFor(with(func(m *auth0ConnectionModel) { m.ClientSecret = types.StringNull() }), wo, nil, nil)
+	p, _ := preflightFor(with(func(m *appConnectionAuth0Model) { m.ClientSecret = types.StringNull() }), wo, nil, nil)
 	if p == nil || p.clientSecret != "write-only" {
 		t.Errorf("the write-only secret was not used: %+v", p)
 	}

@@ -23,23 +23,23 @@ import (
 )
 
 var (
-	_ resource.Resource                     = (*auth0ConnectionResource)(nil)
-	_ resource.ResourceWithConfigure        = (*auth0ConnectionResource)(nil)
-	_ resource.ResourceWithImportState      = (*auth0ConnectionResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*auth0ConnectionResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*auth0ConnectionResource)(nil)
+	_ resource.Resource                     = (*appConnectionAuth0Resource)(nil)
+	_ resource.ResourceWithConfigure        = (*appConnectionAuth0Resource)(nil)
+	_ resource.ResourceWithImportState      = (*appConnectionAuth0Resource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*appConnectionAuth0Resource)(nil)
+	_ resource.ResourceWithConfigValidators = (*appConnectionAuth0Resource)(nil)
 )
 
-// NewAuth0ConnectionResource is the factory of hanzokms_app_connection_auth0.
-func NewAuth0ConnectionResource() resource.Resource {
-	return &auth0ConnectionResource{}
+// NewAppConnectionAuth0Resource is the factory of hanzokms_app_connection_auth0.
+func NewAppConnectionAuth0Resource() resource.Resource {
+	return &appConnectionAuth0Resource{}
 }
 
-type auth0ConnectionResource struct {
+type appConnectionAuth0Resource struct {
 	client *kms.Client
 }
 
-type auth0ConnectionModel struct {
+type appConnectionAuth0Model struct {
 	ID                    types.String `tfsdk:"id"`
 	Name                  types.String `tfsdk:"name"`
 	Description           types.String `tfsdk:"description"`
@@ -58,11 +58,11 @@ type auth0ConnectionModel struct {
 	UpdatedAt             types.String `tfsdk:"updated_at"`
 }
 
-func (r *auth0ConnectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *appConnectionAuth0Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_app_connection_auth0"
 }
 
-func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	useState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An Auth0 app connection of Hanzo KMS: the Machine-to-Machine application the KMS uses to " +
@@ -173,7 +173,7 @@ func (r *auth0ConnectionResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
-func (r *auth0ConnectionResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+func (r *appConnectionAuth0Resource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("client_secret"), path.MatchRoot("client_secret_wo")),
 		resourcevalidator.RequiredTogether(path.MatchRoot("client_secret_wo"), path.MatchRoot("client_secret_wo_version")),
@@ -181,7 +181,7 @@ func (r *auth0ConnectionResource) ConfigValidators(context.Context) []resource.C
 	}
 }
 
-func (r *auth0ConnectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *appConnectionAuth0Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
@@ -197,11 +197,11 @@ func normalizeDomain(domain string) string {
 
 // ModifyPlan fills in the default audience, and keeps updated_at and the
 // hash known when nothing the KMS holds changes.
-func (r *auth0ConnectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *appConnectionAuth0Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, config auth0ConnectionModel
+	var plan, config appConnectionAuth0Model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
@@ -210,9 +210,9 @@ func (r *auth0ConnectionResource) ModifyPlan(ctx context.Context, req resource.M
 	if config.Audience.IsNull() && !plan.Domain.IsUnknown() {
 		plan.Audience = types.StringValue(defaultAudience(plan.Domain.ValueString()))
 	}
-	var prior *auth0ConnectionModel
+	var prior *appConnectionAuth0Model
 	if !req.State.Raw.IsNull() {
-		var state auth0ConnectionModel
+		var state appConnectionAuth0Model
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if connectionUnchanged(plan, state) {
 			plan.UpdatedAt, plan.CredentialsHash = state.UpdatedAt, state.CredentialsHash
@@ -229,21 +229,21 @@ func (r *auth0ConnectionResource) ModifyPlan(ctx context.Context, req resource.M
 
 // rootCAs are the authorities the provider trusts for the KMS (system roots
 // plus ca_certificate); nil before the provider is configured.
-func (r *auth0ConnectionResource) rootCAs() *x509.CertPool {
+func (r *appConnectionAuth0Resource) rootCAs() *x509.CertPool {
 	if r.client == nil {
 		return nil
 	}
 	return r.client.RootCAs()
 }
 
-func connectionUnchanged(plan, state auth0ConnectionModel) bool {
+func connectionUnchanged(plan, state appConnectionAuth0Model) bool {
 	return plan.Name.Equal(state.Name) && plan.Description.Equal(state.Description) && plan.Domain.Equal(state.Domain) &&
 		plan.ClientID.Equal(state.ClientID) && plan.Audience.Equal(state.Audience) &&
 		plan.ClientSecret.Equal(state.ClientSecret) && plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion)
 }
 
-func (r *auth0ConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan, config auth0ConnectionModel
+func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config appConnectionAuth0Model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
@@ -266,8 +266,8 @@ func (r *auth0ConnectionResource) Create(ctx context.Context, req resource.Creat
 	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
-func (r *auth0ConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state auth0ConnectionModel
+func (r *appConnectionAuth0Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appConnectionAuth0Model
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	// The id never changes, and the identity must be set even when the
 	// object is gone (the framework requires one after every read).
@@ -299,8 +299,8 @@ func (r *auth0ConnectionResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 }
 
-func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state, config auth0ConnectionModel
+func (r *appConnectionAuth0Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, config appConnectionAuth0Model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	// The id never changes: the identity is the state's, whatever path the
@@ -337,8 +337,8 @@ func (r *auth0ConnectionResource) Update(ctx context.Context, req resource.Updat
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 }
 
-func (r *auth0ConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state auth0ConnectionModel
+func (r *appConnectionAuth0Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state appConnectionAuth0Model
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
@@ -348,7 +348,7 @@ func (r *auth0ConnectionResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
-func (r *auth0ConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *appConnectionAuth0Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" { // an import block with identity = { id = ... } (Terraform 1.12+)
 		if id, ok := idFromIdentity(ctx, req.Identity, "app connection", &resp.Diagnostics); ok {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
@@ -364,7 +364,7 @@ func (r *auth0ConnectionResource) ImportState(ctx context.Context, req resource.
 
 // credentialsOf takes the secret from client_secret, or from the write-only
 // client_secret_wo, which only the configuration carries.
-func credentialsOf(plan, config auth0ConnectionModel) kms.Auth0ConnectionCredentials {
+func credentialsOf(plan, config appConnectionAuth0Model) kms.Auth0ConnectionCredentials {
 	secret := plan.ClientSecret.ValueString()
 	if !config.ClientSecretWO.IsNull() {
 		secret = config.ClientSecretWO.ValueString()
@@ -379,7 +379,7 @@ func credentialsOf(plan, config auth0ConnectionModel) kms.Auth0ConnectionCredent
 
 // setFromAPI copies what the API answered; the secret fields are the
 // caller's (the API never returns them).
-func (m *auth0ConnectionModel) setFromAPI(c *kms.Auth0Connection, prior auth0ConnectionModel) {
+func (m *appConnectionAuth0Model) setFromAPI(c *kms.Auth0Connection, prior appConnectionAuth0Model) {
 	m.ID = types.StringValue(c.ID)
 	m.Name = types.StringValue(c.Name)
 	m.Description = descriptionFromAPI(c.Description, prior.Description)

@@ -60,7 +60,7 @@ resource "hanzokms_auth0_client_secret_rotation" "prod" {
 `, acctest.ProjectID, acctest.AppClientID)
 }
 
-func TestAccAuth0Connection_withRotations(t *testing.T) {
+func TestAccAppConnectionAuth0_withRotations(t *testing.T) {
 	env := acctest.Start(t)
 	env.Tenant.AddApplication(localauth0.Application{ClientID: "app-client-2", Name: "Payments API client", Audiences: []string{localstack.AppAudience}})
 	secret := fmt.Sprintf("client_secret = %q", env.Tenant.Secret(acctest.ManagementClientID))
@@ -128,7 +128,7 @@ func connectionIDFromKMS(t *testing.T, env *acctest.Env) string {
 	return ""
 }
 
-func TestAccAuth0Connection_refusedCredentials(t *testing.T) {
+func TestAccAppConnectionAuth0_refusedCredentials(t *testing.T) {
 	env := acctest.Start(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -157,7 +157,7 @@ func TestAccAuth0Connection_refusedCredentials(t *testing.T) {
 	}
 }
 
-func TestAccAuth0Connection_writeOnlySecret(t *testing.T) {
+func TestAccAppConnectionAuth0_writeOnlySecret(t *testing.T) {
 	env := acctest.Start(t)
 	first := env.Tenant.Secret(acctest.ManagementClientID)
 	second := "rotated-by-the-admin-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -205,7 +205,7 @@ func TestAccAuth0Connection_writeOnlySecret(t *testing.T) {
 	})
 }
 
-func TestAccAuth0Connection_writeOnlyNeedsANewerCLI(t *testing.T) {
+func TestAccAppConnectionAuth0_writeOnlyNeedsANewerCLI(t *testing.T) {
 	env := acctest.Start(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -39,7 +39,7 @@ resource "echo" "credentials" {}
 
 // The echo test provider copies the ephemeral value into its own state, the
 // one place a test can look at it; the rotation's state must not hold it.
-func TestAccAuth0RotationCredentialsEphemeral(t *testing.T) {
+func TestAccAuth0ClientSecretRotationCredentialsEphemeral(t *testing.T) {
 	env := acctest.Start(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -70,7 +70,7 @@ func TestAccAuth0RotationCredentialsEphemeral(t *testing.T) {
 	})
 }
 
-func TestAccAuth0RotationCredentialsEphemeral_olderCLIRefuses(t *testing.T) {
+func TestAccAuth0ClientSecretRotationCredentialsEphemeral_olderCLIRefuses(t *testing.T) {
 	env := acctest.Start(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

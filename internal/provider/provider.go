@@ -45,7 +45,7 @@ func New(version string) func() provider.Provider {
 func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAuth0ClientSecretRotationResource,
-		NewAuth0ConnectionResource,
+		NewAppConnectionAuth0Resource,
 	}
 }
 

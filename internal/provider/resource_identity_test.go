@@ -83,7 +83,7 @@ import {
 // The app connection's identity is its id. The KMS never returns the secret,
 // so an import (by identity as by id) plans one update: sending the
 // configured secret again.
-func TestAccAuth0Connection_identity(t *testing.T) {
+func TestAccAppConnectionAuth0_identity(t *testing.T) {
 	env := acctest.Start(t)
 	secret := fmt.Sprintf("client_secret = %q", env.Tenant.Secret(acctest.ManagementClientID))
 	resource.Test(t, resource.TestCase{
