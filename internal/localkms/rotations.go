@@ -69,7 +69,7 @@ const (
 // creating reports whether the rotation is still being created.
 func (r *rotation) creating() bool { return r.Status == rotationCreating }
 
-// json renders the contract's secretRotation object; the caller holds s.mu.
+// json renders a rotation as the server's secretRotation object; the caller holds s.mu.
 func (s *Server) rotationJSON(r *rotation) map[string]any {
 	conn := s.st.Connections[r.ConnectionID]
 	connJSON := map[string]any{"app": "auth0", "name": "", "id": r.ConnectionID}
@@ -103,7 +103,7 @@ func (s *Server) writeRotation(w http.ResponseWriter, r *rotation) {
 	writeJSON(w, http.StatusOK, map[string]any{"secretRotation": s.rotationJSON(r)})
 }
 
-// folderOf finds a folder or answers the contract's 400.
+// folderOf finds a folder or answers the server's 400 for a missing one.
 func (s *Server) folderOf(w http.ResponseWriter, projectID, env, path string) (string, bool) {
 	if p := s.st.Projects[projectID]; p != nil {
 		if e := p.Environments[env]; e != nil {

@@ -15,18 +15,18 @@ import (
 )
 
 var (
-	_ action.Action              = (*auth0RotationRotateAction)(nil)
-	_ action.ActionWithConfigure = (*auth0RotationRotateAction)(nil)
+	_ action.Action              = (*auth0ClientSecretRotationRotateAction)(nil)
+	_ action.ActionWithConfigure = (*auth0ClientSecretRotationRotateAction)(nil)
 )
 
-// NewAuth0RotationRotateAction is the factory of the
+// NewAuth0ClientSecretRotationRotateAction is the factory of the
 // hanzokms_auth0_client_secret_rotation_rotate action (Terraform 1.14+):
 // rotate a rotation's client secret now, without changing any resource.
-func NewAuth0RotationRotateAction() action.Action {
-	return &auth0RotationRotateAction{}
+func NewAuth0ClientSecretRotationRotateAction() action.Action {
+	return &auth0ClientSecretRotationRotateAction{}
 }
 
-type auth0RotationRotateAction struct {
+type auth0ClientSecretRotationRotateAction struct {
 	client *kms.Client
 }
 
@@ -34,11 +34,11 @@ type auth0RotationRotateModel struct {
 	RotationID types.String `tfsdk:"rotation_id"`
 }
 
-func (a *auth0RotationRotateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+func (a *auth0ClientSecretRotationRotateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_auth0_client_secret_rotation_rotate"
 }
 
-func (a *auth0RotationRotateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+func (a *auth0ClientSecretRotationRotateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Rotates the client secret of a Hanzo KMS Auth0 Client Secret rotation **now**: the KMS asks " +
 			"Auth0 for a new secret and writes it into the rotation's mapped secret. Terraform 1.14 and later: invoke it " +
@@ -60,11 +60,11 @@ func (a *auth0RotationRotateAction) Schema(_ context.Context, _ action.SchemaReq
 	}
 }
 
-func (a *auth0RotationRotateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+func (a *auth0ClientSecretRotationRotateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (a *auth0RotationRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+func (a *auth0ClientSecretRotationRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var cfg auth0RotationRotateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() || !requireClient(a.client, &resp.Diagnostics) {

@@ -45,7 +45,7 @@ resource "terraform_data" "release" {
 
 // From lifecycle.action_trigger: one rotation per triggering update, none on
 // create or on a plan with nothing to do.
-func TestAccAuth0RotationRotateAction_fromActionTrigger(t *testing.T) {
+func TestAccAuth0ClientSecretRotationRotateAction_fromActionTrigger(t *testing.T) {
 	env := acctest.Start(t)
 	var before int
 	var oldSecret string
@@ -105,7 +105,7 @@ func TestAccAuth0RotationRotateAction_fromActionTrigger(t *testing.T) {
 // `terraform apply -invoke`: each invocation rotates exactly once, also when
 // the KMS's answer is lost after it rotated (the action reads the rotation
 // back instead of asking again), and not at all when the KMS refused.
-func TestAccAuth0RotationRotateAction_invoke(t *testing.T) {
+func TestAccAuth0ClientSecretRotationRotateAction_invoke(t *testing.T) {
 	if !acctest.Enabled() {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -158,7 +158,7 @@ func TestAccAuth0RotationRotateAction_invoke(t *testing.T) {
 }
 
 // A rotation id that is not a UUID is refused at plan, naming the attribute.
-func TestAccAuth0RotationRotateAction_invalidRotationID(t *testing.T) {
+func TestAccAuth0ClientSecretRotationRotateAction_invalidRotationID(t *testing.T) {
 	env := acctest.Start(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

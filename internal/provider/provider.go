@@ -65,7 +65,7 @@ func (p *hanzoKMSProvider) EphemeralResources(context.Context) []func() ephemera
 // Actions run on Terraform 1.14+ only; other CLIs never ask for them.
 func (p *hanzoKMSProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{
-		NewAuth0RotationRotateAction,
+		NewAuth0ClientSecretRotationRotateAction,
 	}
 }
 
@@ -176,8 +176,8 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit " +
-					"(429, honouring `Retry-After`), a 502/503/504 or a connection failure, with capped, jittered " +
-					"backoff. `0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
+					"(429, honouring `Retry-After`; only the cloud service rate-limits, per client address), a 502/503/504 or a " +
+					"connection failure, with capped, jittered backoff. A refused login is never retried. `0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
