@@ -26,7 +26,7 @@ import (
 
 // configuredRotationResource configures the provider through its public
 // Configure, then hands its data to a fresh rotation resource.
-func configuredRotationResource(ctx context.Context, t *testing.T, env *acctest.Env) (fwresource.Resource, schema.Schema) {
+func configuredRotationResource(ctx context.Context, t testing.TB, env *acctest.Env) (fwresource.Resource, schema.Schema) {
 	t.Helper()
 	p := provider.New("test")()
 	var ps fwprovider.SchemaResponse
@@ -50,7 +50,7 @@ func configuredRotationResource(ctx context.Context, t *testing.T, env *acctest.
 
 // objectOf builds a schema object value: the given attributes, and null for
 // every other one.
-func objectOf(ctx context.Context, t *testing.T, typ tftypes.Type, values map[string]attr.Value) tftypes.Value {
+func objectOf(ctx context.Context, t testing.TB, typ tftypes.Type, values map[string]attr.Value) tftypes.Value {
 	t.Helper()
 	objType := typ.(tftypes.Object)
 	out := map[string]tftypes.Value{}
@@ -71,7 +71,7 @@ func objectOf(ctx context.Context, t *testing.T, typ tftypes.Type, values map[st
 
 // createPlan is the plan the framework would hand to Create for basicBody:
 // defaults applied, every computed attribute unknown.
-func createPlan(ctx context.Context, t *testing.T, s schema.Schema, env *acctest.Env) tfsdk.Plan {
+func createPlan(ctx context.Context, t testing.TB, s schema.Schema, env *acctest.Env) tfsdk.Plan {
 	t.Helper()
 	values := map[string]attr.Value{
 		"name": types.StringValue("billing-auth0"), "project_id": types.StringValue(acctest.ProjectID),
@@ -96,7 +96,7 @@ func createPlan(ctx context.Context, t *testing.T, s schema.Schema, env *acctest
 	return tfsdk.Plan{Schema: s, Raw: objectOf(ctx, t, s.Type().TerraformType(ctx), values)}
 }
 
-func unknownOf(ctx context.Context, t *testing.T, a schema.Attribute) attr.Value {
+func unknownOf(ctx context.Context, t testing.TB, a schema.Attribute) attr.Value {
 	t.Helper()
 	v, err := a.GetType().ValueFromTerraform(ctx, tftypes.NewValue(a.GetType().TerraformType(ctx), tftypes.UnknownValue))
 	if err != nil {
