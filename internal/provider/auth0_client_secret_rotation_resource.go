@@ -294,8 +294,7 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 		return // nothing changes: the common case of every plan, kept cheap
 	}
 	resp.Diagnostics.Append(checkRotationConnection(ctx, r.client, req)...)
-	var plan auth0RotationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan := getRotation(ctx, req.Plan.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -307,8 +306,7 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 			strings.ReplaceAll(singlePhaseWarning, "`", ""))
 		return
 	}
-	var state auth0RotationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -347,12 +345,11 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 		plan.IsLastRotationManual = types.BoolUnknown()
 		plan.LastRotationMessage = types.StringUnknown()
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	setRotation(ctx, &resp.Plan.Raw, plan, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan auth0RotationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan := getRotation(ctx, req.Plan.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -385,13 +382,12 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 	}
 	state := plan
 	state.setFromAPI(created, plan.auth0RotationFields)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setRotation(ctx, &resp.State.Raw, state, &resp.Diagnostics)
 	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state auth0RotationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
 	// The id never changes, and the identity must be set even when the
 	// object is gone (the framework requires one after every read).
 	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
@@ -417,13 +413,12 @@ func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resour
 		next.RevokeCredentialsOnDestroy = types.BoolValue(false)
 	}
 	warnIfRotationFailed(current, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	setRotation(ctx, &resp.State.Raw, next, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state auth0RotationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan := getRotation(ctx, req.Plan.Raw, &resp.Diagnostics)
+	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
 	// The id never changes: the identity is the state's, whatever path the
 	// update takes (the framework requires one after every update).
 	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
@@ -464,7 +459,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 				partial := plan
 				partial.setFromAPI(latest, plan.auth0RotationFields)
 				partial.RotationTrigger = state.RotationTrigger
-				resp.Diagnostics.Append(resp.State.Set(ctx, &partial)...)
+				setRotation(ctx, &resp.State.Raw, partial, &resp.Diagnostics)
 			}
 			if switched && resp.Private != nil {
 				// State now names the new application, so the next plan
@@ -492,12 +487,11 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 		// sent, so the API's last answer (the state) still holds.
 		next.auth0RotationComputed = state.auth0RotationComputed
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	setRotation(ctx, &resp.State.Raw, next, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state auth0RotationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
