@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 )
 
 // TestAccQuickstartWithOIDCUnderTraceLeaksNoToken is the demo's OIDC run
@@ -17,25 +14,8 @@ import (
 // issuer minted and every access token the KMS issued is looked for in the
 // CLI's output, the TRACE log and every state file: none may appear.
 func TestAccQuickstartWithOIDCUnderTraceLeaksNoToken(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	acctest.PreCheck(t)
-	work := t.TempDir()
-	var transcript, progress bytes.Buffer
-	var stack *localstack.Stack
-	err := run(options{
-		cli: os.Getenv("TF_ACC_TERRAFORM_PATH"), example: "../../../examples/quickstart", workDir: work,
-		trace: true, out: &progress, transcript: &transcript, login: loginOIDC,
-		started: func(s *localstack.Stack) { stack = s },
-	})
-	if err != nil {
-		t.Fatalf("demo: %v\n%s\n%s", err, progress.String(), transcript.String())
-	}
-	trace, err := os.ReadFile(filepath.Join(work, "trace.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := runDemoUnderTrace(t, loginOIDC)
+	trace, progress := d.trace, &d.progress
 	if !bytes.Contains(trace, []byte("/api/v1/auth/oidc-auth/login")) || !bytes.Contains(trace, []byte("[TRACE]")) {
 		t.Fatalf("the TRACE log does not show the OIDC logins; the test would prove nothing")
 	}
@@ -44,8 +24,8 @@ func TestAccQuickstartWithOIDCUnderTraceLeaksNoToken(t *testing.T) {
 	}
 
 	needles := acctest.NewNeedles()
-	needles.AddStack(stack)
+	needles.AddStack(d.stack)
 	needles.Expect(acctest.KindOIDCToken, 2) // a token and its signature, at least
 	needles.Expect(acctest.KindAccessToken, 1)
-	needles.Check(t, map[string][]byte{"CLI output and state files": transcript.Bytes(), "TRACE log": trace, "progress": progress.Bytes()})
+	needles.Check(t, map[string][]byte{"CLI output and state files": d.transcript.Bytes(), "TRACE log": trace, "progress": progress.Bytes()})
 }
