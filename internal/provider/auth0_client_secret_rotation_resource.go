@@ -86,7 +86,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation (see `delete_secrets_on_destroy`).",
+				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation (in the other project, where the old mapped secrets are not in the way).",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -195,7 +195,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 			"delete_secrets_on_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Whether destroying the rotation also deletes the two mapped KMS secrets. Defaults to `false`: they stay, " +
 					"holding the last credentials, and a new rotation cannot use their names in that folder.\n\n" +
-					"  A change of `project_id` or `connection_id` replaces the rotation in the same folder. With `false` in state and " +
+					"  A change of `connection_id` replaces the rotation in the same folder. With `false` in state and " +
 					"a mapped name kept, the plan fails rather than destroy the rotation and then be refused the new one: set this to " +
 					"`true` and apply first (nothing is sent to the KMS), or rename the secrets in `secrets_mapping` in the same change. " +
 					"With `create_before_destroy`, the new rotation is created while the old one still holds its secrets, so the names " +

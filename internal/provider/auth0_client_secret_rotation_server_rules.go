@@ -64,8 +64,9 @@ func refuseStrandingReplacement(ctx context.Context, plan, state auth0RotationMo
 	if state.DeleteSecretsOnDestroy.ValueBool() {
 		return
 	}
-	changed := changedReplacementAttributes(plan, state)
-	if len(changed) == 0 {
+	// Only a new connection replaces the rotation in the same folder: a new
+	// project, environment or folder puts it where the old secrets are not.
+	if !plan.ConnectionID.IsUnknown() && plan.ConnectionID.Equal(state.ConnectionID) {
 		return
 	}
 	sameFolder := plan.ProjectID.Equal(state.ProjectID) && plan.Environment.Equal(state.Environment) &&
@@ -93,8 +94,8 @@ func refuseStrandingReplacement(ctx context.Context, plan, state auth0RotationMo
 	if len(reused) == 0 {
 		return
 	}
-	diags.AddAttributeError(path.Root(changed[0]), "This replacement would leave the rotation's secrets in the way",
-		fmt.Sprintf("Changing %s replaces the rotation, in the same folder (environment %q, folder %q) and with the mapped secret "+
+	diags.AddAttributeError(path.Root("connection_id"), "This replacement would leave the rotation's secrets in the way",
+		fmt.Sprintf("Changing connection_id replaces the rotation, in the same folder (environment %q, folder %q) and with the mapped secret "+
 			"name(s) %s. With delete_secrets_on_destroy = false (the value in state) the old rotation's secrets stay when it is "+
 			"destroyed, and the KMS refuses to create a rotation whose mapped names are taken: you would be left with no rotation.\n\n"+
 			"Either:\n"+
@@ -102,21 +103,8 @@ func refuseStrandingReplacement(ctx context.Context, plan, state auth0RotationMo
 			"make this change: the old secrets are deleted with the old rotation and the new rotation writes fresh ones under the "+
 			"same names (consumers read a new client secret, as after any rotation); or\n"+
 			"  - rename both secrets in secrets_mapping in this same change, and move consumers to the new names.",
-			strings.Join(changed, " and "), state.Environment.ValueString(), normalizeSecretPath(state.SecretPath.ValueString()),
+			state.Environment.ValueString(), normalizeSecretPath(state.SecretPath.ValueString()),
 			quoteAll(uniqueStrings(reused))))
-}
-
-// changedReplacementAttributes lists the attributes whose change replaces
-// the rotation while keeping its folder (an unknown value may change).
-func changedReplacementAttributes(plan, state auth0RotationModel) []string {
-	var changed []string
-	if plan.ProjectID.IsUnknown() || !plan.ProjectID.Equal(state.ProjectID) {
-		changed = append(changed, "project_id")
-	}
-	if plan.ConnectionID.IsUnknown() || !plan.ConnectionID.Equal(state.ConnectionID) {
-		changed = append(changed, "connection_id")
-	}
-	return changed
 }
 
 func uniqueStrings(in []string) []string {
