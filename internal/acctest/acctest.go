@@ -4,7 +4,6 @@
 package acctest
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -138,28 +137,4 @@ func IsOpenTofu(path string) bool {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-// CLIAtLeast reports whether the CLI under test is at least major.minor
-// (Terraform and OpenTofu number alike for the features tests ask about:
-// ephemeral resources 1.10, write-only attributes 1.11). A step that needs a
-// newer CLI uses it in its SkipFunc.
-func CLIAtLeast(t testing.TB, major, minor int) bool {
-	t.Helper()
-	PreCheck(t)
-	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("asking the CLI its version: %v", err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("the CLI's version answer: %v", err)
-	}
-	var gotMajor, gotMinor int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
-		t.Fatalf("the CLI's version %q: %v", v.Version, err)
-	}
-	return gotMajor > major || gotMajor == major && gotMinor >= minor
 }

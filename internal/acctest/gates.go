@@ -100,7 +100,11 @@ var (
 	// `moved` blocks between resource types of different providers
 	// (MoveResourceState). OpenTofu sent the wrong source provider address in
 	// the request before 1.12.4 (its changelog, #4355).
-	FeatureMoveResourceState = Feature{Name: "cross-type moved blocks (MoveResourceState)", Terraform: "1.8.0", OpenTofu: "1.12.4"}
+	// Ephemeral resources (1.10 in Terraform; OpenTofu 1.11).
+	FeatureEphemeralResources = Feature{Name: "ephemeral resources", Terraform: "1.10.0", OpenTofu: "1.11.0"}
+	// Write-only attributes (Terraform 1.11; OpenTofu 1.11).
+	FeatureWriteOnlyAttributes = Feature{Name: "write-only attributes", Terraform: "1.11.0", OpenTofu: "1.11.0"}
+	FeatureMoveResourceState   = Feature{Name: "cross-type moved blocks (MoveResourceState)", Terraform: "1.8.0", OpenTofu: "1.12.4"}
 )
 
 // Skip reports why the CLI cannot run f, or "" when it can.
@@ -157,4 +161,21 @@ func SkipUnless(t testing.TB, features ...Feature) {
 			t.Skip(reason)
 		}
 	}
+}
+
+// Has reports whether the CLI under test has every feature given; for a
+// step's SkipFunc or a test that runs part of itself only where it can.
+func Has(t testing.TB, features ...Feature) bool {
+	t.Helper()
+	PreCheck(t)
+	c, err := CurrentCLI()
+	if err != nil {
+		t.Fatalf("cannot tell which CLI runs the test: %v", err)
+	}
+	for _, f := range features {
+		if f.Skip(c) != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -38,7 +38,7 @@ func TestAccNewerServerAnswersWithUnknownFields(t *testing.T) {
 		t.Fatalf("the local KMS does not add fields: %s", body)
 	}
 	env.KMS.ResetCounters()
-	ephemeralSupported := acctest.CLIAtLeast(t, 1, 10)
+	ephemeralSupported := acctest.Has(t, acctest.FeatureEphemeralResources)
 
 	conn := connectionBlock(env)
 	rotation := rotationBlock(env).Set("connection_id", conn.Address()+".id").Str("rotation_trigger", "one")

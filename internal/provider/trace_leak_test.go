@@ -37,7 +37,7 @@ func TestAccTraceLogHoldsNoSecret(t *testing.T) {
 	env := acctest.Start(t, acctest.Options{TokenTTL: ttl})
 	env.Tenant.AddApplication(localauth0.Application{ClientID: secondRotator, Name: "second rotator",
 		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys}})
-	writeOnly := acctest.CLIAtLeast(t, 1, 11)
+	writeOnly := acctest.Has(t, acctest.FeatureWriteOnlyAttributes, acctest.FeatureEphemeralResources)
 
 	logDir, workDir := t.TempDir(), t.TempDir()
 	if d := os.Getenv("HANZOKMS_KEEP_TRACE"); d != "" {
