@@ -17,16 +17,6 @@ type TokenResponse struct {
 	TokenType         string `json:"tokenType"`
 }
 
-type universalAuthLoginRequest struct {
-	ClientID     string `json:"clientId"`
-	ClientSecret string `json:"clientSecret"`
-}
-
-type oidcLoginRequest struct {
-	IdentityID string `json:"identityId"`
-	JWT        string `json:"jwt"`
-}
-
 type renewRequest struct {
 	AccessToken string `json:"accessToken"`
 }
@@ -37,11 +27,27 @@ const (
 	LoginOIDC          = "OIDC"
 )
 
+// LoginMethod is one way a machine identity logs in: what it sends to which
+// login route, and where its credential comes from. The client asks it for one
+// login at a time (never concurrently) and never retries a refused one; a
+// method obtains its credential again at every login, since tokens that
+// platforms hand out (OIDC, Kubernetes, cloud identities) rotate during a run.
+// Every method answers the same TokenResponse, so renewal and re-login are the
+// client's business, not the method's.
+type LoginMethod interface {
+	// Name names the method in messages, e.g. LoginUniversalAuth.
+	Name() string
+	// Login sends one login request through c (c.postLogin) and returns the
+	// KMS's answer. A credential it could not obtain is returned as an error
+	// that never contains the credential.
+	Login(ctx context.Context, c *Client) (*TokenResponse, error)
+}
+
 // LoginError is a login the KMS refused, or one that could not be sent (an
 // OIDC token that could not be read). It is never retried. Its message says
 // in plain words what the refusal means; Err keeps the API's answer.
 type LoginError struct {
-	Method string // LoginUniversalAuth or LoginOIDC
+	Method string // LoginMethod.Name, e.g. LoginUniversalAuth
 	Host   string
 	Err    error
 }
@@ -105,30 +111,11 @@ func (c *Client) Login(ctx context.Context) error {
 	return err
 }
 
-// UniversalAuthLogin exchanges a machine identity's client id and secret for an
-// access token. A refused login is never retried: failures count towards the
-// identity's lockout, and every success uses up one use of the secret.
-func (c *Client) UniversalAuthLogin(ctx context.Context, clientID, clientSecret string) (*TokenResponse, error) {
+// postLogin sends one login request (never retried once answered, see
+// request.login) to path and decodes the token answer.
+func (c *Client) postLogin(ctx context.Context, path string, body any) (*TokenResponse, error) {
 	var out TokenResponse
-	err := c.do(ctx, request{
-		method: "POST", path: "/api/v1/auth/universal-auth/login", noAuth: true, login: true,
-		body: universalAuthLoginRequest{ClientID: clientID, ClientSecret: clientSecret},
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// OIDCLogin exchanges an OIDC identity token (a JWT from Terraform Cloud,
-// GitHub Actions, Kubernetes...) for an access token of the machine identity
-// whose OIDC auth trusts it. Never retried, like every login.
-func (c *Client) OIDCLogin(ctx context.Context, identityID, jwt string) (*TokenResponse, error) {
-	var out TokenResponse
-	err := c.do(ctx, request{
-		method: "POST", path: "/api/v1/auth/oidc-auth/login", noAuth: true, login: true,
-		body: oidcLoginRequest{IdentityID: identityID, JWT: jwt},
-	}, &out)
+	err := c.do(ctx, request{method: "POST", path: path, noAuth: true, login: true, body: body}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -152,12 +139,10 @@ func (c *Client) RenewToken(ctx context.Context, accessToken string) (*TokenResp
 // tokenSource holds the one access token of a client. Concurrent callers
 // that find it missing or about to expire wait for the single login in flight.
 type tokenSource struct {
-	static                 string
-	clientID, clientSecret string
-	oidcIdentityID         string
-	oidcToken              OIDCTokenSource
-	now                    func() time.Time
-	client                 *Client
+	static string      // a pre-issued token: no login
+	login  LoginMethod // nil with a static token
+	now    func() time.Time
+	client *Client
 
 	sem          chan struct{} // a mutex that a cancelled context can give up on
 	token        string
@@ -166,12 +151,7 @@ type tokenSource struct {
 	expiresAt    time.Time
 }
 
-func (t *tokenSource) method() string {
-	if t.oidcToken != nil {
-		return LoginOIDC
-	}
-	return LoginUniversalAuth
-}
+func (t *tokenSource) method() string { return t.login.Name() }
 
 func (t *tokenSource) get(ctx context.Context) (string, error) {
 	if t.static != "" {
@@ -199,7 +179,7 @@ func (t *tokenSource) get(ctx context.Context) (string, error) {
 		t.client.logger.Debug(ctx, "hanzokms: token renew failed, logging in again", nil)
 	}
 	t.token = ""
-	resp, err := t.login(ctx)
+	resp, err := t.login.Login(ctx, t.client)
 	if err != nil {
 		return "", &LoginError{Method: t.method(), Host: t.client.Host(), Err: err}
 	}
@@ -209,19 +189,6 @@ func (t *tokenSource) get(ctx context.Context) (string, error) {
 	t.store(resp, now)
 	t.client.logger.Debug(ctx, "hanzokms: logged in", map[string]any{"method": t.method(), "expires_in_seconds": resp.ExpiresIn})
 	return t.token, nil
-}
-
-// login sends one login request. An OIDC token is read again at every
-// login: Terraform Cloud and Kubernetes replace it while a run goes on.
-func (t *tokenSource) login(ctx context.Context) (*TokenResponse, error) {
-	if t.oidcToken == nil {
-		return t.client.UniversalAuthLogin(ctx, t.clientID, t.clientSecret)
-	}
-	jwt, err := t.oidcToken.Token(ctx, t.client.rawHTTP)
-	if err != nil {
-		return nil, &OIDCTokenError{Source: t.oidcToken.Describe(), Err: err}
-	}
-	return t.client.OIDCLogin(ctx, t.oidcIdentityID, jwt)
 }
 
 func (t *tokenSource) store(resp *TokenResponse, now time.Time) {

@@ -34,7 +34,8 @@ const (
 )
 
 // Config says where the KMS is and how to authenticate. Exactly one of Token,
-// the ClientID/ClientSecret pair, or OIDCIdentityID with OIDCToken is expected.
+// the ClientID/ClientSecret pair, OIDCIdentityID with OIDCToken, or Login is
+// expected.
 type Config struct {
 	Host         string
 	ClientID     string
@@ -44,8 +45,11 @@ type Config struct {
 	// identity token, which OIDCToken hands out at every login.
 	OIDCIdentityID string
 	OIDCToken      OIDCTokenSource
-	CACertPEM      []byte // extra trusted roots for a private TLS chain
-	Timeout        time.Duration
+	// Login is any other login method (one per file in this package). The
+	// fields above are shorthands for UniversalAuth and OIDCAuth.
+	Login     LoginMethod
+	CACertPEM []byte // extra trusted roots for a private TLS chain
+	Timeout   time.Duration
 	// MaxRetries is how many times a request may be sent again (0: never);
 	// nil means DefaultMaxRetries.
 	MaxRetries   *int
@@ -124,16 +128,16 @@ func New(cfg Config) (*Client, error) {
 	hasPair := cfg.ClientID != "" || cfg.ClientSecret != ""
 	hasOIDC := cfg.OIDCIdentityID != "" || cfg.OIDCToken != nil
 	methods := 0
-	for _, set := range []bool{cfg.Token != "", hasPair, hasOIDC} {
+	for _, set := range []bool{cfg.Token != "", hasPair, hasOIDC, cfg.Login != nil} {
 		if set {
 			methods++
 		}
 	}
 	switch {
 	case methods > 1:
-		return nil, errors.New("more than one login method was given (access token, client id/secret, OIDC): use one")
+		return nil, errors.New("more than one login method was given (access token, client id/secret, OIDC, another login method): use one")
 	case methods == 0:
-		return nil, errors.New("a client id and a client secret, an OIDC identity id and token, or an access token is required")
+		return nil, errors.New("a client id and a client secret, an OIDC identity id and token, another login method, or an access token is required")
 	case hasPair && (cfg.ClientID == "" || cfg.ClientSecret == ""):
 		return nil, errors.New("a client id and a client secret are both required")
 	case hasOIDC && (cfg.OIDCIdentityID == "" || cfg.OIDCToken == nil):
@@ -193,11 +197,14 @@ func New(cfg Config) (*Client, error) {
 		now = time.Now
 	}
 	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, rawHTTP: httpClient, userAgent: userAgent, logger: logger}
-	c.tokens = &tokenSource{
-		static: cfg.Token, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret,
-		oidcIdentityID: cfg.OIDCIdentityID, oidcToken: cfg.OIDCToken,
-		now: now, sem: make(chan struct{}, 1), client: c,
+	login := cfg.Login
+	switch {
+	case hasPair:
+		login = UniversalAuth{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}
+	case hasOIDC:
+		login = OIDCAuth{IdentityID: cfg.OIDCIdentityID, Token: cfg.OIDCToken}
 	}
+	c.tokens = &tokenSource{static: cfg.Token, login: login, now: now, sem: make(chan struct{}, 1), client: c}
 	return c, nil
 }
 
