@@ -315,6 +315,7 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	var apiErr *APIError
 	if resp.StatusCode >= 300 {
 		apiErr = decodeAPIError(req.method, req.path, resp.StatusCode, body)
+		apiErr.Host = c.baseURL.String()
 		fields["req_id"] = apiErr.ReqID
 	}
 	c.logger.Debug(ctx, "hanzokms: request", fields)
