@@ -99,8 +99,8 @@ provider "hanzokms" {
 					}
 					env.KMS.DeleteRotationOutOfBand(gone.ID, true)
 				},
-				Config:    config,
-				PlanOnly:  true,
+				Config:   config,
+				PlanOnly: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(first.Address(), plancheck.ResourceActionCreate),
