@@ -37,7 +37,11 @@
 //
 // Rotations. Creating one issues the first secret at Auth0 before the server
 // answers, and writes the application's client id and that secret into the
-// two mapped KMS secrets (which must not exist yet). A rotation writes the
+// two mapped KMS secrets (which must not exist yet). When the names are
+// checked depends on the server: Hanzo KMS only after Auth0 issued the
+// secret (a refusal then leaves Auth0 with a secret nobody holds), current
+// upstream Infisical before Auth0 too. A client that checks the names itself
+// before it creates is right for both. A rotation writes the
 // new secret into the inactive of two credential slots, flips activeIndex and
 // updates both mapped secrets. Auth0 keeps one secret per application, so the
 // old one stops working at once. A PATCH cannot move a rotation to another

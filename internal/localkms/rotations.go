@@ -136,9 +136,13 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// Like the server, the application's secret is replaced at Auth0 before
+	// Like Hanzo KMS, the application's secret is replaced at Auth0 before
 	// the mapped names are checked: a refusal below leaves Auth0 holding a
-	// secret nobody knows. Clients must check the names first.
+	// secret nobody knows. (Current upstream Infisical checks the names
+	// before Auth0 too, in createSecretRotation of
+	// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-service.ts;
+	// this server keeps the older, harder order.) Clients must check the
+	// names first; that is right for both orders.
 	newSecret, err := s.issueClientSecret(creds, rot.AppClientID)
 
 	s.mu.Lock()
