@@ -338,6 +338,9 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	if out == nil || len(body) == 0 {
 		return nil
 	}
+	if isWebPage(resp.Header.Get("Content-Type"), body) {
+		return &WebPageError{Method: req.method, Path: req.path, Host: c.baseURL.String()}
+	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("%s %s: decoding response: %v", req.method, req.path, err)
 	}

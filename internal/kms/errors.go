@@ -184,3 +184,35 @@ func IsAmbiguous(err error) bool {
 	var amb *AmbiguousError
 	return errors.As(err, &amb)
 }
+
+// WebPageError says that the server answered an API request with a web page
+// (HTML) and a 2xx status. A KMS in standalone mode (its container image)
+// serves its web app for every GET outside /api (Infisical's
+// backend/src/server/plugins/serve-ui.ts), so this is what a host with a
+// wrong path prefix answers to a read. It says nothing about the object.
+type WebPageError struct {
+	Method, Path string
+	Host         string
+}
+
+func (e *WebPageError) Error() string {
+	return fmt.Sprintf("%s %s: the server at %s answered with a web page (HTML), not the KMS API: "+
+		"a KMS serves its web app at every path outside /api, so the host's path prefix is probably wrong",
+		e.Method, e.Path, e.Host)
+}
+
+// IsWebPage reports whether err is a *WebPageError.
+func IsWebPage(err error) bool {
+	var e *WebPageError
+	return errors.As(err, &e)
+}
+
+// isWebPage reports whether a 2xx answer is an HTML page rather than JSON.
+func isWebPage(contentType string, body []byte) bool {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	if strings.EqualFold(strings.TrimSpace(mediaType), "text/html") {
+		return true
+	}
+	trimmed := strings.TrimSpace(string(body[:min(len(body), 64)]))
+	return strings.HasPrefix(strings.ToLower(trimmed), "<!doctype html") || strings.HasPrefix(strings.ToLower(trimmed), "<html")
+}

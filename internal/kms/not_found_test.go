@@ -127,3 +127,39 @@ func TestDeleteIsNotRepeatedOnABadRequest(t *testing.T) {
 		t.Errorf("%d DELETE requests, want 1", n)
 	}
 }
+
+// A standalone KMS serves its web app for any GET outside /api: a read
+// through a wrong path prefix gets 200 and HTML. That is an error that says
+// so, never a decoded (empty) object.
+func TestAWebPageAnswerIsNotTheAPI(t *testing.T) {
+	f, srv := newFakeKMS(t)
+	f.handler = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if strings.HasPrefix(r.URL.Path, auth0RotationsPath) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = fmt.Fprint(w, "<!doctype html><html><body><div id=\"root\"></div></body></html>")
+			return true
+		}
+		return false
+	}
+	c, _ := newTestClient(t, srv)
+	_, err := c.GetAuth0ClientSecretRotation(context.Background(), "r1")
+	if !IsWebPage(err) || IsNotFound(err) || IsRouteNotFound(err) {
+		t.Fatalf("a web page answered: %v", err)
+	}
+	if !strings.Contains(err.Error(), srv.URL) || !strings.Contains(err.Error(), "path prefix") {
+		t.Errorf("the error does not name the host and the likely cause: %v", err)
+	}
+	for _, c := range []struct {
+		contentType, body string
+		want              bool
+	}{
+		{"text/html", "anything", true},
+		{"", "  <!DOCTYPE html><html>", true},
+		{"application/json", `{"secretRotation":{}}`, false},
+		{"", `{"a":"<html>"}`, false},
+	} {
+		if got := isWebPage(c.contentType, []byte(c.body)); got != c.want {
+			t.Errorf("isWebPage(%q, %q) = %v", c.contentType, c.body, got)
+		}
+	}
+}

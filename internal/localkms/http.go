@@ -75,8 +75,30 @@ func (s *Server) mux(withRotations bool) *http.ServeMux {
 	handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
 	handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
 
-	mux.HandleFunc("/", s.routeNotFound)
+	mux.HandleFunc("/", s.webAppOrRouteNotFound)
 	return mux
+}
+
+// webAppRoute is the counter of requests the web app's catch-all answered.
+const webAppRoute = "GET /* (web app)"
+
+// webAppOrRouteNotFound answers a request no API route serves. A KMS in
+// standalone mode (its container image) serves its web app for every GET
+// whose URL does not start with /api, with 200 and the app's index.html
+// (backend/src/server/plugins/serve-ui.ts); everything else gets Fastify's
+// 404. So a host with a wrong path prefix gets a web page for its reads and
+// the 404 for its writes.
+func (s *Server) webAppOrRouteNotFound(w http.ResponseWriter, r *http.Request) {
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.RequestURI(), "/api") {
+		s.takeFault(webAppRoute)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache, no-store, must-revalidate")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\" /><title>Hanzo KMS</title></head>"+
+			"<body><div id=\"root\"></div></body></html>\n")
+		return
+	}
+	s.routeNotFound(w, r)
 }
 
 // unmatchedRoute is the counter of requests no route served.

@@ -3,6 +3,8 @@ package localkms_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -40,13 +42,27 @@ func TestUnknownRoutesAnswerAsFastifyDoes(t *testing.T) {
 		{"GET", "/api/v9/nothing?projectId=p"},
 		{"GET", rotationsRoute + "/00000000-0000-4000-8000-000000000000/unknown"},
 		{"DELETE", "/api/v4/secrets/NAME?projectId=p&environment=dev"},
-		{"GET", "/kms/api/v1/app-connections/auth0/x"},
+		{"DELETE", "/kms/api/v1/app-connections/auth0/x"},
 	} {
 		status, body := w.raw(c.method, c.uri, "", "")
 		checkFastify404(t, status, body, c.method, c.uri)
 	}
 	if n := w.kms.RequestCount("unmatched"); n != 4 {
 		t.Errorf("%d unmatched requests counted, want 4", n)
+	}
+	// A GET outside /api is the web app's (standalone mode): 200 and HTML,
+	// which is what a read through a wrong path prefix gets.
+	for _, uri := range []string{"/kms/api/v2/secret-rotations/auth0-client-secret/x", "/"} {
+		req, _ := http.NewRequest("GET", w.url+uri, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(body), "<html") {
+			t.Errorf("GET %s: %d %s %q, want the web app's page", uri, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
 	}
 	// The service's own not-found keeps its shape.
 	_, out := w.call("GET", rotationsRoute+"/00000000-0000-4000-8000-000000000000", nil)

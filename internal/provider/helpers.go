@@ -45,6 +45,10 @@ func apiErrorDetail(err error) string {
 	if errors.As(err, &apiErr) && apiErr.RouteNotFound() {
 		return err.Error() + "\n\n" + routeNotFoundAdvice(apiErr)
 	}
+	if kms.IsWebPage(err) {
+		return err.Error() + "\n\nCheck host (or " + EnvHost + "): it must be the address the KMS is served at, with exactly the " +
+			"path prefix a reverse proxy puts it under (if any) and no API path."
+	}
 	return err.Error()
 }
 

@@ -15,10 +15,11 @@ import (
 
 // A route the KMS does not serve is not a deleted object. Two rotations and
 // their connection are applied; then the KMS answers as a build without the
-// secret-rotation routes, and the provider is pointed at a wrong path prefix
-// (with a ready token, so no login stops it first): each refresh fails with
-// an error that names the route and what to check, and the state keeps
-// everything, so the next plan against the right KMS is empty and nothing is
+// secret-rotation routes (Fastify's 404), and the provider is pointed at a
+// wrong path prefix (with a ready token, so no login stops it first; the
+// KMS's web app answers those reads with a page): each refresh fails with an
+// error that names the route or the page and what to check, and the state
+// keeps everything, so the next plan against the right KMS is empty and nothing is
 // created again (each create would issue a new Auth0 secret). The service's
 // own not-found still removes a rotation from state.
 func TestAccRouteNotFoundKeepsEveryRotationInState(t *testing.T) {
@@ -82,8 +83,11 @@ provider "hanzokms" {
 			{
 				Config:   wrongPrefix,
 				PlanOnly: true,
-				ExpectError: wrapTolerant(`(?s)Route GET:/kms/api/.* not found.*does not serve the route GET ` +
-					`/api/v[12]/.*Nothing was removed from the Terraform state`),
+				// A standalone KMS answers every GET outside /api with its web
+				// app: a read through the wrong prefix gets a web page.
+				ExpectError: wrapTolerant(`(?s)Could not read the Auth0 (client secret rotation|app connection).*` +
+					`answered with a web page \(HTML\), not the KMS API.*path prefix is probably wrong.*` +
+					`Check host \(or HANZO_KMS_HOST\).*Nothing was removed from the Terraform state`),
 			},
 			samePlanAgain,
 			{
