@@ -315,6 +315,7 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	var apiErr *APIError
 	if resp.StatusCode >= 300 {
 		apiErr = decodeAPIError(req.method, req.path, resp.StatusCode, body)
+		apiErr.Host = c.baseURL.String()
 		fields["req_id"] = apiErr.ReqID
 	}
 	c.logger.Debug(ctx, "hanzokms: request", fields)
@@ -336,6 +337,9 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	}
 	if out == nil || len(body) == 0 {
 		return nil
+	}
+	if isWebPage(resp.Header.Get("Content-Type"), body) {
+		return &WebPageError{Method: req.method, Path: req.path, Host: c.baseURL.String()}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("%s %s: decoding response: %v", req.method, req.path, err)

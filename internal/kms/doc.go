@@ -37,17 +37,35 @@
 //
 // Rotations. Creating one issues the first secret at Auth0 before the server
 // answers, and writes the application's client id and that secret into the
-// two mapped KMS secrets (which must not exist yet). A rotation writes the
+// two mapped KMS secrets (which must not exist yet). When the names are
+// checked depends on the server: Hanzo KMS only after Auth0 issued the
+// secret (a refusal then leaves Auth0 with a secret nobody holds), current
+// upstream Infisical before Auth0 too. A client that checks the names itself
+// before it creates is right for both. A rotation writes the
 // new secret into the inactive of two credential slots, flips activeIndex and
 // updates both mapped secrets. Auth0 keeps one secret per application, so the
 // old one stops working at once. A PATCH cannot move a rotation to another
 // project, connection, environment or folder (the server ignores those
 // fields): that takes a new rotation. The server drops a trailing slash from
-// folder paths. While a rotation of the same configuration is running, the
-// server answers 400 "A rotation is already in progress": asked again, with
-// pauses, since it refused before acting. A rotate-now that Auth0 refuses
+// folder paths. While a rotation of the same configuration is running, a
+// rotate-now is answered 400 "A rotation is already in progress": asked again,
+// with pauses, since it refused before acting. A delete takes no such lock and
+// is never refused that way; when it revokes and Auth0 refuses, the answer is
+// the bare 500 "Something went wrong". A rotate-now that Auth0 refuses
 // answers 500 with Auth0's reason, and the rotation keeps its last good
 // credentials with rotationStatus "failed".
+//
+// Not found. The service answers a missing object with 404 and its error
+// name "NotFound" (with a reqId); Fastify, under it, answers a route it does
+// not serve with 404 "Not Found" and no reqId ("Route GET:/api/... not
+// found"): a wrong path prefix in the host, or a KMS build without the
+// feature. Only the first means the object is gone (IsNotFound); the second
+// (IsRouteNotFound) says nothing about it.
+//
+// Held-back secrets. A Hanzo KMS with an AI-access policy that requires
+// approval on a folder answers every read by name there, from a machine
+// identity, with the bare 500 "Something went wrong" (the route returns a
+// null secret its response schema refuses): SecretNotReadableError.
 //
 // Newer servers add fields to their answers: unknown fields are ignored.
 package kms

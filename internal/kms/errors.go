@@ -19,6 +19,14 @@ type APIError struct {
 	ErrorName  string // the body's "error", e.g. "BadRequest", "NotFound"
 	Message    string // a 422's array of issues is rendered as "field: issue; ..."
 	ReqID      string
+	// Host is the KMS base URL the request went to (never a secret: a host
+	// with credentials is refused), for messages about the server itself.
+	Host string
+	// fromService is set when the body is the server's own error handler's
+	// answer: JSON with a reqId and an error name. Fastify's answer for a
+	// route it does not know has neither a reqId nor that name, and a proxy's
+	// answer is not that JSON at all.
+	fromService bool
 }
 
 func (e *APIError) Error() string {
@@ -36,10 +44,36 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// IsNotFound reports whether err is the API's 404.
+// fastifyNotFoundName is the error name of Fastify's default answer to a
+// request no route matches: 404 {"message": "Route GET:/api/... not found",
+// "error": "Not Found", "statusCode": 404}, with no reqId (Fastify's
+// lib/fourOhFour.js; the KMS sets no not-found handler of its own, and in
+// standalone mode its UI route hands /api paths back to it). The service's
+// own not-found, from Infisical's backend/src/server/plugins/error-handler.ts
+// for a NotFoundError (backend/src/lib/errors), carries a reqId and the
+// error's name, "NotFound".
+const fastifyNotFoundName = "Not Found"
+
+// IsNotFound reports whether err is the KMS service's own 404: the object
+// asked for does not exist. A 404 for a route the server does not serve is
+// not one (see IsRouteNotFound): nothing may be taken as deleted from it.
 func IsNotFound(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.fromService
+}
+
+// IsRouteNotFound reports whether err is a 404 the KMS service did not
+// answer: no route at that path (Fastify's own 404), a wrong path prefix in
+// the host, a KMS build that does not serve the feature, or something other
+// than the KMS answering. It says nothing about whether the object exists.
+func IsRouteNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.RouteNotFound()
+}
+
+// RouteNotFound reports whether e is a 404 the KMS service did not answer.
+func (e *APIError) RouteNotFound() bool {
+	return e.StatusCode == http.StatusNotFound && !e.fromService
 }
 
 // IsConflict reports whether err says that something with the same name (a
@@ -93,6 +127,7 @@ func decodeAPIError(method, path string, status int, body []byte) *APIError {
 		apiErr.ErrorName = eb.Error
 		apiErr.ReqID = eb.ReqID
 		apiErr.Message = renderMessage(eb.Message)
+		apiErr.fromService = eb.ReqID != "" && eb.Error != "" && eb.Error != fastifyNotFoundName
 	}
 	if apiErr.Message == "" {
 		apiErr.Message = http.StatusText(status)
@@ -148,4 +183,36 @@ func (e *AmbiguousError) Unwrap() error { return e.Err }
 func IsAmbiguous(err error) bool {
 	var amb *AmbiguousError
 	return errors.As(err, &amb)
+}
+
+// WebPageError says that the server answered an API request with a web page
+// (HTML) and a 2xx status. A KMS in standalone mode (its container image)
+// serves its web app for every GET outside /api (Infisical's
+// backend/src/server/plugins/serve-ui.ts), so this is what a host with a
+// wrong path prefix answers to a read. It says nothing about the object.
+type WebPageError struct {
+	Method, Path string
+	Host         string
+}
+
+func (e *WebPageError) Error() string {
+	return fmt.Sprintf("%s %s: the server at %s answered with a web page (HTML), not the KMS API: "+
+		"a KMS serves its web app at every path outside /api, so the host's path prefix is probably wrong",
+		e.Method, e.Path, e.Host)
+}
+
+// IsWebPage reports whether err is a *WebPageError.
+func IsWebPage(err error) bool {
+	var e *WebPageError
+	return errors.As(err, &e)
+}
+
+// isWebPage reports whether a 2xx answer is an HTML page rather than JSON.
+func isWebPage(contentType string, body []byte) bool {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	if strings.EqualFold(strings.TrimSpace(mediaType), "text/html") {
+		return true
+	}
+	trimmed := strings.TrimSpace(string(body[:min(len(body), 64)]))
+	return strings.HasPrefix(strings.ToLower(trimmed), "<!doctype html") || strings.HasPrefix(strings.ToLower(trimmed), "<html")
 }

@@ -263,20 +263,24 @@ func (c *Client) UpdateAuth0ClientSecretRotation(ctx context.Context, id string,
 }
 
 // DeleteAuth0ClientSecretRotation deletes a rotation. A 404 is returned as an
-// *APIError (IsNotFound) for the caller to decide.
+// *APIError (IsNotFound) for the caller to decide. The server takes no
+// rotation lock on delete (deleteSecretRotation in Infisical's
+// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-service.ts),
+// so a delete is never refused because a rotation is running; a revoke that
+// Auth0 refuses comes back as the server's bare 500.
 func (c *Client) DeleteAuth0ClientSecretRotation(ctx context.Context, id string, opts DeleteOptions) error {
 	query := url.Values{
 		"deleteSecrets":              {strconv.FormatBool(opts.DeleteSecrets)},
 		"revokeGeneratedCredentials": {strconv.FormatBool(opts.RevokeGeneratedCredentials)},
 	}
-	return whileRotationInProgress(ctx, func() error {
-		return c.do(ctx, request{method: "DELETE", path: rotationPath(id), query: query, idempotent: true}, nil)
-	})
+	return c.do(ctx, request{method: "DELETE", path: rotationPath(id), query: query, idempotent: true}, nil)
 }
 
 // rotationInProgressWaits are the pauses before asking again while the KMS
 // answers that a rotation of the same configuration is running (a scheduled
-// one, say): the server refused before acting, so asking again is safe.
+// one, say): the server refused before acting, so asking again is safe. Only
+// a rotate-now is refused that way (rotateSecretRotation checks the rotation's
+// lock; create, update and delete do not).
 var rotationInProgressWaits = []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second}
 
 func whileRotationInProgress(ctx context.Context, call func() error) error {

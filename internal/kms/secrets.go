@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -21,24 +22,33 @@ type Secret struct {
 	RotationID      string `json:"rotationId"`
 }
 
-// SecretNotReadableError says that a secret exists but the KMS held its value
-// back: a Hanzo KMS answers 200 with a null secret and an aiAccess status
-// when an AI-access policy has not (yet) released it to this identity.
+// SecretNotReadableError says that the KMS answered a read of one secret by
+// name with its bare 500 "Something went wrong". A Hanzo KMS answers that
+// when an AI-access policy requiring approval covers the folder: the v4 read
+// route (backend/src/server/routes/v4/secret-router.ts of hanzoai/kms) checks
+// the policy for machine identities before it looks the secret up, queues a
+// read request for a project admin and returns a null secret, which the
+// route's own response schema refuses; the error handler turns that failure
+// into the generic 500. The same answer also comes from a server that simply
+// failed, and from any name in such a folder, existing or not: the error says
+// both.
 type SecretNotReadableError struct {
 	Name, Environment, SecretPath string
-	// AccessStatus is the aiAccess status the KMS gave (e.g. "pending"); it
-	// may be empty.
-	AccessStatus string
+	// ReqID is the KMS's request id, for its logs.
+	ReqID string
 }
 
 func (e *SecretNotReadableError) Error() string {
-	status := e.AccessStatus
-	if status == "" {
-		status = "unknown"
+	reqID := ""
+	if e.ReqID != "" {
+		reqID = " (reqId " + e.ReqID + ")"
 	}
-	return fmt.Sprintf("secret %q exists in environment %q, folder %q, but its value is not readable yet: "+
-		"the KMS holds it back under an AI-access policy (status %q); ask a project admin to approve this identity's access",
-		e.Name, e.Environment, e.SecretPath, status)
+	return fmt.Sprintf("the KMS answered HTTP 500 \"Something went wrong\" to the read of secret %q in environment %q, folder %q%s. "+
+		"A Hanzo KMS answers that while an AI-access policy on the folder holds secret values back from machine identities "+
+		"until a project admin approves the read (each read asks again); it also answers that when it fails. Ask a project "+
+		"admin whether such a policy covers this folder and to approve this identity's read (or to set the folder's "+
+		"policy to auto-approve); otherwise try again later",
+		e.Name, e.Environment, e.SecretPath, reqID)
 }
 
 // IsSecretNotReadable reports whether err is a *SecretNotReadableError.
@@ -48,41 +58,43 @@ func IsSecretNotReadable(err error) bool {
 }
 
 type secretEnvelope struct {
-	Secret   *Secret `json:"secret"`
-	AIAccess *struct {
-		Status string `json:"status"`
-	} `json:"aiAccess"`
+	Secret *Secret `json:"secret"`
 }
 
 func (c *Client) readSecret(ctx context.Context, projectID, environment, secretPath, name string) (*secretEnvelope, error) {
 	var out secretEnvelope
 	query := url.Values{"projectId": {projectID}, "environment": {environment}, "secretPath": {secretPath}}
-	if err := c.do(ctx, request{method: "GET", path: "/api/v4/secrets/" + url.PathEscape(name), query: query, idempotent: true}, &out); err != nil {
+	path := "/api/v4/secrets/" + url.PathEscape(name)
+	err := c.do(ctx, request{method: "GET", path: path, query: query, idempotent: true}, &out)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusInternalServerError && apiErr.ErrorName == "InternalServerError" {
+		return nil, &SecretNotReadableError{Name: name, Environment: environment, SecretPath: secretPath, ReqID: apiErr.ReqID}
+	}
+	if err != nil {
 		return nil, err
+	}
+	if out.Secret == nil {
+		return nil, fmt.Errorf("GET %s: the answer holds no secret", path)
 	}
 	return &out, nil
 }
 
-// GetSecret reads one secret by name from a folder. A secret the KMS holds
-// back answers a *SecretNotReadableError, never an empty value.
+// GetSecret reads one secret by name from a folder. A read the KMS answers
+// with its bare 500 (an AI-access policy holding values back, or a failure)
+// is a *SecretNotReadableError, never an empty value.
 func (c *Client) GetSecret(ctx context.Context, projectID, environment, secretPath, name string) (*Secret, error) {
 	out, err := c.readSecret(ctx, projectID, environment, secretPath, name)
 	if err != nil {
 		return nil, err
 	}
-	if out.Secret == nil {
-		notReadable := &SecretNotReadableError{Name: name, Environment: environment, SecretPath: secretPath}
-		if out.AIAccess != nil {
-			notReadable.AccessStatus = out.AIAccess.Status
-		}
-		return nil, notReadable
-	}
 	return out.Secret, nil
 }
 
 // SecretExists reports whether a secret of that name exists in the folder:
-// false on a 404, true on any 200 (a secret held back under an AI-access
-// policy exists too). Any other answer is an error.
+// false on the service's 404, true on a 200. Any other answer is an error: a
+// route the server does not serve proves nothing, and a read held back by an
+// AI-access policy (a *SecretNotReadableError) does not say whether the name
+// exists, since the server holds back every name of such a folder.
 func (c *Client) SecretExists(ctx context.Context, projectID, environment, secretPath, name string) (bool, error) {
 	_, err := c.readSecret(ctx, projectID, environment, secretPath, name)
 	switch {

@@ -15,7 +15,21 @@ import (
 
 const rotationsBase = "/api/v2/secret-rotations/auth0-client-secret"
 
+// routes builds the handler: every route, or (Options.WithoutRotationRoutes,
+// or SetRotationRoutes(false) at run time) every route but the secret
+// rotations', as a KMS build that registers no secret-rotation router.
 func (s *Server) routes() http.Handler {
+	full, withoutRotations := s.mux(true), s.mux(false)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.rotationRoutesOff.Load() {
+			withoutRotations.ServeHTTP(w, r)
+			return
+		}
+		full.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) mux(withRotations bool) *http.ServeMux {
 	mux := http.NewServeMux()
 	handle := func(pattern string, authenticated bool, h func(w http.ResponseWriter, r *http.Request)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -26,30 +40,31 @@ func (s *Server) routes() http.Handler {
 	handle("POST /api/v1/auth/token/renew", false, s.renew)
 	handle("POST /api/v1/auth/oidc-auth/login", false, s.oidcLogin)
 
-	handle("POST "+rotationsBase, true, s.createRotation)
-	handle("GET "+rotationsBase, true, s.listRotations)
-	handle("GET "+rotationsBase+"/{id}", true, s.getRotation)
-	handle("PATCH "+rotationsBase+"/{id}", true, s.updateRotation)
-	handle("DELETE "+rotationsBase+"/{id}", true, s.deleteRotation)
-	handle("POST "+rotationsBase+"/{id}/rotate-secrets", true, s.rotateNow)
-	// The two GET routes below overlap in ServeMux's eyes (a rotation named
-	// "generated-credentials"); one pattern takes both and tells them apart.
-	byNameRoute := "GET " + rotationsBase + "/rotation-name/{name}"
-	credentialsRoute := "GET " + rotationsBase + "/{id}/generated-credentials"
-	mux.HandleFunc("GET "+rotationsBase+"/{first}/{second}", func(w http.ResponseWriter, r *http.Request) {
-		first, second := r.PathValue("first"), r.PathValue("second")
-		switch {
-		case first == "rotation-name":
-			r.SetPathValue("name", second)
-			s.serve(byNameRoute, true, s.getRotationByName, w, r)
-		case second == "generated-credentials":
-			r.SetPathValue("id", first)
-			s.serve(credentialsRoute, true, s.generatedCredentials, w, r)
-		default:
-			s.takeFault("unmatched")
-			apiError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.Path))
-		}
-	})
+	if withRotations {
+		handle("POST "+rotationsBase, true, s.createRotation)
+		handle("GET "+rotationsBase, true, s.listRotations)
+		handle("GET "+rotationsBase+"/{id}", true, s.getRotation)
+		handle("PATCH "+rotationsBase+"/{id}", true, s.updateRotation)
+		handle("DELETE "+rotationsBase+"/{id}", true, s.deleteRotation)
+		handle("POST "+rotationsBase+"/{id}/rotate-secrets", true, s.rotateNow)
+		// The two GET routes below overlap in ServeMux's eyes (a rotation named
+		// "generated-credentials"); one pattern takes both and tells them apart.
+		byNameRoute := "GET " + rotationsBase + "/rotation-name/{name}"
+		credentialsRoute := "GET " + rotationsBase + "/{id}/generated-credentials"
+		mux.HandleFunc("GET "+rotationsBase+"/{first}/{second}", func(w http.ResponseWriter, r *http.Request) {
+			first, second := r.PathValue("first"), r.PathValue("second")
+			switch {
+			case first == "rotation-name":
+				r.SetPathValue("name", second)
+				s.serve(byNameRoute, true, s.getRotationByName, w, r)
+			case second == "generated-credentials":
+				r.SetPathValue("id", first)
+				s.serve(credentialsRoute, true, s.generatedCredentials, w, r)
+			default:
+				s.routeNotFound(w, r)
+			}
+		})
+	}
 
 	handle("POST /api/v1/app-connections/auth0", true, s.createConnection)
 	handle("GET /api/v1/app-connections/auth0/{id}", true, s.getConnection)
@@ -60,11 +75,47 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
 	handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
 
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.takeFault("unmatched")
-		apiError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.Path))
-	})
+	mux.HandleFunc("/", s.webAppOrRouteNotFound)
 	return mux
+}
+
+// webAppRoute is the counter of requests the web app's catch-all answered.
+const webAppRoute = "GET /* (web app)"
+
+// webAppOrRouteNotFound answers a request no API route serves. A KMS in
+// standalone mode (its container image) serves its web app for every GET
+// whose URL does not start with /api, with 200 and the app's index.html
+// (backend/src/server/plugins/serve-ui.ts); everything else gets Fastify's
+// 404. So a host with a wrong path prefix gets a web page for its reads and
+// the 404 for its writes.
+func (s *Server) webAppOrRouteNotFound(w http.ResponseWriter, r *http.Request) {
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.RequestURI(), "/api") {
+		s.takeFault(webAppRoute)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache, no-store, must-revalidate")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\" /><title>Hanzo KMS</title></head>"+
+			"<body><div id=\"root\"></div></body></html>\n")
+		return
+	}
+	s.routeNotFound(w, r)
+}
+
+// unmatchedRoute is the counter of requests no route served.
+const unmatchedRoute = "unmatched"
+
+// routeNotFound answers a request no route serves as Fastify's default
+// not-found handler does (lib/fourOhFour.js; the KMS sets none of its own):
+// 404 with the method and the raw URL, query included, the HTTP reason as
+// the error name, and no reqId: it never reaches the service's error handler.
+func (s *Server) routeNotFound(w http.ResponseWriter, r *http.Request) {
+	s.takeFault(unmatchedRoute)
+	s.logf("kms %s %s -> 404 (no route)", r.Method, r.URL.Path)
+	writeJSON(w, http.StatusNotFound, map[string]any{
+		"message":    fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.RequestURI()),
+		"error":      "Not Found",
+		"statusCode": http.StatusNotFound,
+	})
 }
 
 // serve counts the request, applies an injected fault, checks the access

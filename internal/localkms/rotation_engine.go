@@ -119,11 +119,19 @@ func (s *Server) rotate(rot *rotation, manual bool) error {
 		rot.LastAttemptedAt = now
 		return err
 	}
+	if s.st.Rotations[rot.ID] != rot {
+		// Deleted while Auth0 was asked (a delete takes no rotation lock):
+		// the new secret has nowhere to go.
+		return errRotationDeleted
+	}
 	s.recordRotation(rot, credential{ClientID: appID, ClientSecret: newSecret}, now, manual)
 	return nil
 }
 
-var errInProgress = errors.New("a rotation is already in progress")
+var (
+	errInProgress      = errors.New("a rotation is already in progress")
+	errRotationDeleted = errors.New("the rotation was deleted while it rotated")
+)
 
 // recordFailure marks the rotation failed after its last attempt, as the
 // server does: the reason in lastRotationMessage and nextRotationAt the next

@@ -136,9 +136,13 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// Like the server, the application's secret is replaced at Auth0 before
+	// Like Hanzo KMS, the application's secret is replaced at Auth0 before
 	// the mapped names are checked: a refusal below leaves Auth0 holding a
-	// secret nobody knows. Clients must check the names first.
+	// secret nobody knows. (Current upstream Infisical checks the names
+	// before Auth0 too, in createSecretRotation of
+	// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-service.ts;
+	// this server keeps the older, harder order.) Clients must check the
+	// names first; that is right for both orders.
 	newSecret, err := s.issueClientSecret(creds, rot.AppClientID)
 
 	s.mu.Lock()
@@ -408,19 +412,23 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 	if rot == nil {
 		return
 	}
-	if rot.inProgress {
-		apiError(w, 400, "BadRequest", inProgressMessage)
-		return
-	}
+	// The server takes no rotation lock on delete (deleteSecretRotation in
+	// Infisical's secret-rotation-v2-service.ts checks none, unlike
+	// rotate-now): a delete during a running rotation goes ahead.
 	if flags["revokeGeneratedCredentials"] {
 		creds := s.st.Connections[rot.ConnectionID].Credentials
 		appID := rot.AppClientID
-		rot.inProgress = true
 		var err error
 		s.withoutLock(func() { err = s.revokeClientSecret(creds, appID) })
-		rot.inProgress = false
 		if err != nil {
-			apiError(w, 500, "InternalServerError", "Failed to revoke credentials: "+err.Error())
+			// The revoke is a plain HTTP call to Auth0 whose error no
+			// handler catches: the error handler's generic 500.
+			s.logf("local kms: revoke refused: %v", err)
+			apiError(w, 500, "InternalServerError", "Something went wrong")
+			return
+		}
+		if s.st.Rotations[rot.ID] != rot { // deleted meanwhile by another request
+			apiError(w, 404, "NotFound", fmt.Sprintf("Could not find Auth0 Client Secret Rotation with ID %q", rot.ID))
 			return
 		}
 	}

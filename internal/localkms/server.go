@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,11 @@ type Options struct {
 	StateFile string
 	// Logger gets one line per request (method, route, status; no secrets).
 	Logger *log.Logger
+	// WithoutRotationRoutes serves no secret-rotation route, as a KMS build
+	// that registers no secret-rotation router: each such request gets the
+	// framework's 404 for an unknown route (SetRotationRoutes switches them
+	// at run time).
+	WithoutRotationRoutes bool
 }
 
 // Bootstrap seeds a new server: machine identities and projects with their
@@ -101,6 +107,10 @@ type Server struct {
 	newerServer bool
 	// persistErr is the last failure to write StateFile.
 	persistErr error
+	// rotationRoutesOff: the secret-rotation routes answer as unknown routes.
+	rotationRoutesOff atomic.Bool
+	// aiReadRequests counts the read requests AI-access policies queued.
+	aiReadRequests int
 
 	handler http.Handler
 }
@@ -116,6 +126,10 @@ type state struct {
 	Secrets        map[string]*secret       `json:"secrets"`
 	Rotations      map[string]*rotation     `json:"rotations"`
 	Connections    map[string]*connection   `json:"connections"`
+	// AIAccessPolicies are the folders' AI-access policies (a Hanzo KMS
+	// feature), keyed like secrets without the name; a folder without one
+	// auto-approves.
+	AIAccessPolicies map[string]AIAccessPolicy `json:"aiAccessPolicies,omitempty"`
 }
 
 type project struct {
@@ -140,10 +154,6 @@ type secret struct {
 	Value       string `json:"value"`
 	Version     int    `json:"version"`
 	RotationID  string `json:"rotationId,omitempty"`
-	// HeldBack makes a read by name answer 200 with a null secret and a
-	// pending aiAccess status, as a Hanzo KMS does while an AI-access policy
-	// holds the value back from the reading identity.
-	HeldBack bool `json:"heldBack,omitempty"`
 }
 
 func secretKey(projectID, env, path, key string) string {
@@ -189,6 +199,7 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.rotationRoutesOff.Store(opts.WithoutRotationRoutes)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -156,20 +156,6 @@ func TestNamesMustAlreadyBeLowercaseSlugs(t *testing.T) {
 	}
 }
 
-// A Hanzo KMS may hold a secret's value back from the reading identity.
-func TestHeldBackSecretReadsAsNull(t *testing.T) {
-	w := newWorld(t, "")
-	w.login()
-	w.kms.PutSecret("p", "dev", "/a/b", "HELD", "value")
-	if !w.kms.HoldBackSecret("p", "dev", "/a/b", "HELD", true) {
-		t.Fatal("HoldBackSecret did not find the secret")
-	}
-	status, body := w.raw("GET", "/api/v4/secrets/HELD?projectId=p&environment=dev&secretPath=/a/b", "", "")
-	if status != 200 || !strings.Contains(body, `"secret":null`) || !strings.Contains(body, `"status":"pending"`) || strings.Contains(body, "value") {
-		t.Errorf("held-back read: %d %s", status, body)
-	}
-}
-
 // The schedule: a manual rotation (create counts) at or after the day's
 // rotateAtUtc adds a day; one before it does not. A failed manual rotation
 // sets nextRotationAt to the next day at rotateAtUtc, even with

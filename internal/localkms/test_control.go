@@ -7,6 +7,12 @@ import (
 // Test control: what tests (and the demo and benchmark programs) read or
 // change behind the API's back, some of it as a user of the KMS UI would.
 
+// SetRotationRoutes serves the secret-rotation routes (true) or answers
+// them as routes this KMS does not know (false), as a KMS build without the
+// secret-rotation router would, without losing any state: a test "restarts"
+// the KMS as another build with it.
+func (s *Server) SetRotationRoutes(serve bool) { s.rotationRoutesOff.Store(!serve) }
+
 // Rotation exposes a rotation's server-side view for tests: whether it
 // exists, its active slot's credentials and its status.
 func (s *Server) Rotation(id string) (exists bool, activeClientID, activeSecret, status string) {
@@ -126,18 +132,29 @@ func (s *Server) PutSecret(projectID, env, path, name, value string) {
 	sec.Version++
 }
 
-// HoldBackSecret makes reads of an existing secret answer as a Hanzo KMS does
-// while an AI-access policy holds its value back (tests); false releases it.
-// It reports whether the secret exists.
-func (s *Server) HoldBackSecret(projectID, env, path, name string, held bool) bool {
+// SetAIAccessPolicy sets the AI-access policy of a folder, as a project
+// admin of a Hanzo KMS would; AIAccessAutoApprove removes it.
+func (s *Server) SetAIAccessPolicy(projectID, env, path string, policy AIAccessPolicy) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec := s.st.Secrets[secretKey(projectID, env, path, name)]
-	if sec == nil {
-		return false
+	if s.st.AIAccessPolicies == nil {
+		s.st.AIAccessPolicies = map[string]AIAccessPolicy{}
 	}
-	sec.HeldBack = held
-	return true
+	key := secretKey(projectID, env, path, "")
+	if policy == AIAccessAutoApprove {
+		delete(s.st.AIAccessPolicies, key)
+	} else {
+		s.st.AIAccessPolicies[key] = policy
+	}
+	s.persist()
+}
+
+// AIReadRequests is how many read requests AI-access policies have queued
+// for approval: one per held-back read.
+func (s *Server) AIReadRequests() int {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	return s.aiReadRequests
 }
 
 // OIDCLogins lists the accepted OIDC logins of an identity, oldest first.

@@ -74,6 +74,9 @@ func (c *Clock) Advance(d time.Duration) {
 type Options struct {
 	TokenTTL time.Duration
 	Logger   *log.Logger
+	// WithoutRotationRoutes starts the local KMS as a build that serves no
+	// secret-rotation routes (localkms.Options.WithoutRotationRoutes).
+	WithoutRotationRoutes bool
 }
 
 // Stack is a running world.
@@ -119,6 +122,7 @@ func Start(o Options) (_ *Stack, err error) {
 
 	st.KMS, err = localkms.New(localkms.Options{
 		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: kmsSideAuth0Client(tenant), Logger: o.Logger,
+		WithoutRotationRoutes: o.WithoutRotationRoutes,
 	}, localkms.Bootstrap{
 		Identities: []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret}},
 		OIDCIdentities: []localkms.OIDCIdentity{{

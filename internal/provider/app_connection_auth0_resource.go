@@ -276,12 +276,12 @@ func (r *appConnectionAuth0Resource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	current, err := r.client.GetAuth0Connection(ctx, state.ID.ValueString())
-	if kms.IsNotFound(err) {
+	if kms.IsNotFound(err) { // the service's own not-found, never a missing route
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the Auth0 app connection", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not read the Auth0 app connection", apiErrorDetail(err)+keptInState)
 		return
 	}
 	next := state

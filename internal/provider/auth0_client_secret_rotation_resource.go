@@ -396,11 +396,14 @@ func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resour
 	}
 	current, err := r.client.GetAuth0ClientSecretRotation(ctx, state.ID.ValueString())
 	if kms.IsNotFound(err) {
-		resp.State.RemoveResource(ctx) // deleted outside Terraform: plan to create it again
+		// The service says it does not exist (not a route the server lacks:
+		// that is an error below): deleted outside Terraform, plan to create
+		// it again.
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", apiErrorDetail(err)+keptInState)
 		return
 	}
 	next := state

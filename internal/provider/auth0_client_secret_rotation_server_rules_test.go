@@ -66,12 +66,14 @@ func TestAccServerRules_takenMappedNameIsRefusedBeforeAuth0IsTouched(t *testing.
 	}
 }
 
-// A secret the KMS holds back (200 with a null secret) exists: it is taken.
-// Free names cost one read each; plan and refresh stay at one request.
+// A folder whose AI-access policy holds reads back answers the name check
+// with the KMS's bare 500, which says nothing about the name: nothing is
+// created, and the error says what the 500 may mean. Free names cost one
+// read each; plan and refresh stay at one request.
 func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneReadEach(t *testing.T) {
 	env := acctest.Start(t)
 	env.KMS.PutSecret(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_ID", "held")
-	env.KMS.HoldBackSecret(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_ID", true)
+	env.KMS.SetAIAccessPolicy(acctest.ProjectID, "dev", "/", localkms.AIAccessRequiresApproval)
 	before := env.Tenant.Secret(acctest.AppClientID)
 	freeNames := strings.NewReplacer(`"AUTH0_CLIENT_ID"`, `"BILLING_CLIENT_ID"`, `"AUTH0_CLIENT_SECRET"`, `"BILLING_CLIENT_SECRET"`).Replace(basicBody)
 	resource.Test(t, resource.TestCase{
@@ -80,12 +82,13 @@ func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneReadEach(t *test
 		Steps: []resource.TestStep{
 			{
 				Config: rotationHCL(env, basicBody),
-				ExpectError: wrapTolerant(`(?s)Mapped secret already exists.*secrets_mapping.client_id names secret "AUTH0_CLIENT_ID", ` +
-					`which already exists in environment "dev", folder "/"`),
+				ExpectError: wrapTolerant(`(?s)Could not check that the mapped secret name is free.*secret "AUTH0_CLIENT_ID".*` +
+					`HTTP 500.*AI-access policy`),
 			},
 			{
 				PreConfig: func() {
 					checkAuth0SecretStillWorks(t, env, acctest.AppClientID, before)
+					env.KMS.SetAIAccessPolicy(acctest.ProjectID, "dev", "/", localkms.AIAccessAutoApprove)
 					env.KMS.ResetCounters()
 				},
 				Config: rotationHCL(env, freeNames),

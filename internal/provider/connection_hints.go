@@ -36,6 +36,9 @@ func kmsConnectionHint(err error, host string) connectionHint {
 					"token (or %s). A refused login is not retried: repeated failures lock the identity for a few minutes.",
 				host, EnvClientID, EnvClientSecret, EnvToken)}
 		case http.StatusNotFound:
+			if !apiErr.RouteNotFound() {
+				break // the KMS itself answered: it is there, and says what it did not find
+			}
 			return connectionHint{"Hanzo KMS not found at host", fmt.Sprintf(
 				"%s answered 404 to the login route, so it is not the base URL of a Hanzo KMS. Set %s to the URL the "+
 					"KMS web app is served at (e.g. %s), without an API path; a KMS behind a reverse proxy "+

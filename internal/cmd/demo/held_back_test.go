@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 )
 
-// A Hanzo KMS may answer a read with a null secret while an AI-access policy
-// holds it back: the demo says so instead of showing an empty value.
+// A Hanzo KMS answers a read with its bare 500 while an AI-access policy on
+// the folder holds values back: the demo says what that may mean.
 func TestShowMappedSaysWhenASecretIsHeldBack(t *testing.T) {
 	st, err := localstack.Start(localstack.Options{})
 	if err != nil {
@@ -23,9 +24,9 @@ func TestShowMappedSaysWhenASecretIsHeldBack(t *testing.T) {
 	if _, err := showMapped(st); err != nil {
 		t.Fatalf("readable secrets: %v", err)
 	}
-	st.KMS.HoldBackSecret(localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET", true)
+	st.KMS.SetAIAccessPolicy(localstack.ProjectID, "dev", "/", localkms.AIAccessRequiresApproval)
 	_, err = showMapped(st)
-	if !kms.IsSecretNotReadable(err) || !strings.Contains(err.Error(), "BILLING_AUTH0_CLIENT_SECRET") || !strings.Contains(err.Error(), "not readable yet") {
+	if !kms.IsSecretNotReadable(err) || !strings.Contains(err.Error(), "BILLING_AUTH0_CLIENT_ID") || !strings.Contains(err.Error(), "AI-access policy") {
 		t.Fatalf("held-back secret: %v", err)
 	}
 	if strings.Contains(err.Error(), "s3cr3t-value") {

@@ -283,8 +283,8 @@ func environWithoutLoginSettings() []string {
 }
 
 // showMapped prints the two mapped secrets (the secret masked) and returns
-// the client secret. A secret the KMS holds back (AI-access policy) is an
-// error that says so, never an empty value.
+// the client secret. A read the KMS holds back (an AI-access policy on the
+// folder, which it answers with its bare 500) is an error that says so.
 func showMapped(st *localstack.Stack) (string, error) {
 	ctx := context.Background()
 	id, err := st.Client.GetSecret(ctx, localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_ID")

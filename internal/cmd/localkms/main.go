@@ -18,6 +18,9 @@
 //	go run ./internal/cmd/localkms -with-auth0 -with-oidc -project my-project:dev \
 //	  -oidc-identity 7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31:hanzo-kms:'organization:acme:project:*:workspace:*:run_phase:*' \
 //	  -oidc-token-out token.jwt
+//
+// -without-rotation-routes starts it as a KMS build that serves no secret
+// rotations (every rotation request is answered as an unknown route).
 package main
 
 import (
@@ -56,6 +59,7 @@ func main() {
 	oidcTokenSubject := flag.String("oidc-token-subject", "organization:acme:project:default:workspace:billing:run_phase:apply", "subject of the tokens written to -oidc-token-out")
 	oidcTokenTTL := flag.Duration("oidc-token-ttl", time.Hour, "lifetime of the tokens written to -oidc-token-out")
 	quiet := flag.Bool("quiet", false, "do not log requests")
+	withoutRotations := flag.Bool("without-rotation-routes", false, "serve no secret-rotation routes, as a KMS build without the secret-rotation router: each rotation request gets the framework's 404 for an unknown route (with -state-file, restart with and without it to see a client meet such a build)")
 	var identities, projects, oidcIdentities listFlag
 	flag.Var(&oidcIdentities, "oidc-identity", "a machine identity with OIDC Auth trusting the local issuer, as id:audience:boundSubject (repeatable; needs -with-oidc)")
 	flag.Var(&identities, "identity", "a machine identity as clientId:clientSecret (repeatable)")
@@ -172,7 +176,8 @@ func main() {
 		fmt.Printf("local oidc: a current identity token is kept in %s\n", *oidcTokenOut)
 	}
 
-	server, err := localkms.New(localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger}, boot)
+	server, err := localkms.New(localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger,
+		WithoutRotationRoutes: *withoutRotations}, boot)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -181,6 +186,9 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("local kms: http://%s\n", l.Addr())
+	if *withoutRotations {
+		fmt.Println("local kms: serving no secret-rotation routes (-without-rotation-routes)")
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
