@@ -130,16 +130,16 @@ func TestLoginStillRateLimitedAfterMaxRetriesSaysSo(t *testing.T) {
 // error names the wait and the bound.
 func TestRateLimitWaitLongerThanTheRequestTimeoutIsNotMade(t *testing.T) {
 	f, srv := newFakeKMS(t)
-	rateLimitedLogins(f, "/api/v1/auth/universal-auth/login", 100, "45")
-	c, _ := newTestClient(t, srv, func(cfg *Config) { cfg.Timeout = 2 * time.Second })
+	rateLimitedLogins(f, "/api/v1/auth/universal-auth/login", 100, "3")
+	c, _ := newTestClient(t, srv, func(cfg *Config) { cfg.Timeout = time.Second })
 	start := time.Now()
 	err := c.Login(context.Background())
 	var loginErr *LoginError
-	if !errors.As(err, &loginErr) || loginErr.WaitRefused != 45*time.Second ||
-		!strings.Contains(err.Error(), "asked to wait 45s, longer than the request timeout (2s)") {
+	if !errors.As(err, &loginErr) || loginErr.WaitRefused != 3*time.Second ||
+		!strings.Contains(err.Error(), "asked to wait 3s, longer than the request timeout (1s)") {
 		t.Fatalf("err = %v", err)
 	}
-	if f.logins.Load() != 1 || time.Since(start) > 20*time.Second {
+	if f.logins.Load() != 1 || time.Since(start) > 2*time.Second {
 		t.Errorf("%d logins in %v, want 1 and no wait", f.logins.Load(), time.Since(start))
 	}
 }
@@ -151,9 +151,13 @@ func TestRateLimitWaitEndsWithTheContext(t *testing.T) {
 	c, _ := newTestClient(t, srv)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
+	start := time.Now()
 	err := c.Login(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) || f.logins.Load() != 1 {
 		t.Fatalf("err = %v after %d logins", err, f.logins.Load())
+	}
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Errorf("the login gave up after %v: the wait outlived the context", waited)
 	}
 }
 
