@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -139,8 +140,11 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"variable `oidc_token_env_var` names, or by default `" + EnvTFCWorkloadIdentityToken + "` (Terraform " +
 					"Cloud workload identity), or requested from GitHub Actions when `" + EnvGitHubTokenRequestURL + "` and `" +
 					EnvGitHubTokenRequestToken + "` are set. Conflicts with `client_id`, `client_secret` and `token`. " +
+					"It is " + oidcIdentityIDRule + ", as the KMS shows it on the identity's page. " +
 					"May also be set with `" + EnvOIDCIdentityID + "`.",
 				Optional: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
+					"must be the machine identity's ID, "+oidcIdentityIDRule+" (so must "+EnvOIDCIdentityID+")")},
 			},
 			"oidc_token_env_var": schema.StringAttribute{
 				MarkdownDescription: "Name of the environment variable holding the OIDC identity token, e.g. " +
