@@ -45,6 +45,9 @@ func TestRateLimitedLoginsAnswerAsTheServersLimiter(t *testing.T) {
 	if status, _ := w.call("GET", rotationsList, nil); status == 429 {
 		t.Error("a route other than the logins was rate-limited")
 	}
+	if n := w.kms.RateLimitedRequests("POST /api/v1/auth/universal-auth/login"); n != 1 {
+		t.Errorf("%d universal auth logins counted as rate-limited, want 1", n)
+	}
 	time.Sleep(1600 * time.Millisecond)
 	// The wrong secret sent while limited was never checked: the lockout
 	// (threshold 1) did not count it, so the right one logs in.

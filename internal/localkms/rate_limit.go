@@ -40,6 +40,14 @@ func (s *Server) RateLimitLogins(d time.Duration) {
 	s.loginsLimitedUntil = time.Now().Add(d)
 }
 
+// RateLimitedRequests is how many requests to route the rate limiter
+// refused since the last ResetCounters.
+func (s *Server) RateLimitedRequests(route string) int {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	return s.rateLimited[route]
+}
+
 // refuseRateLimitedLogin answers a login route's request as the limiter does
 // while the window is used up, and reports whether it did.
 func (s *Server) refuseRateLimitedLogin(route string, w http.ResponseWriter) bool {
@@ -48,6 +56,12 @@ func (s *Server) refuseRateLimitedLogin(route string, w http.ResponseWriter) boo
 	}
 	s.statsMu.Lock()
 	left := time.Until(s.loginsLimitedUntil)
+	if left > 0 {
+		if s.rateLimited == nil {
+			s.rateLimited = map[string]int{}
+		}
+		s.rateLimited[route]++
+	}
 	s.statsMu.Unlock()
 	if left <= 0 {
 		return false

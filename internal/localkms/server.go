@@ -105,6 +105,8 @@ type Server struct {
 	// loginsLimitedUntil: the login routes answer as the rate limiter does
 	// until then (wall clock, as the limiter's window is).
 	loginsLimitedUntil time.Time
+	// rateLimited counts, per route, the requests the limiter refused.
+	rateLimited map[string]int
 	// persistErr is the last failure to write StateFile.
 	persistErr error
 
@@ -339,6 +341,7 @@ func (s *Server) ResetCounters() {
 	defer s.statsMu.Unlock()
 	s.counts = map[string]int{}
 	s.arrivals = map[string][]time.Time{}
+	s.rateLimited = map[string]int{}
 }
 
 // CountsString renders the counters, sorted, for logs and test failures.
