@@ -83,10 +83,14 @@ func chooseLogin(s settings) (loginChoice, diag.Diagnostics) {
 		}
 	}
 	if s.oidcIdentityID != "" && !uuidPattern.MatchString(s.oidcIdentityID) {
+		identitySetting := "oidc_identity_id (or " + EnvOIDCIdentityID + ")"
+		if s.fromEnv["oidc_identity_id"] {
+			identitySetting = s.named("oidc_identity_id", EnvOIDCIdentityID)
+		}
 		diags.AddAttributeError(path.Root("oidc_identity_id"), "Invalid oidc_identity_id",
 			fmt.Sprintf("%s must be the machine identity's ID, %s (the KMS shows it on the identity's page), got %q. "+
 				"The KMS looks the identity up by that ID and fails with a bare server error on anything else.",
-				s.named("oidc_identity_id", EnvOIDCIdentityID), oidcIdentityIDRule, s.oidcIdentityID))
+				identitySetting, oidcIdentityIDRule, s.oidcIdentityID))
 		return loginChoice{}, diags
 	}
 	switch {

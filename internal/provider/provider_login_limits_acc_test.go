@@ -85,7 +85,7 @@ provider "hanzokms" {
   oidc_identity_id = "billing-deployer"
 }
 `, env.KMSURL) + rotationOnlyHCL(env, basicBody),
-			`oidc_identity_id(.|\n)*UUID(.|\n)*HANZO_KMS_OIDC_IDENTITY_ID`},
+			`Invalid Attribute Value Match(.|\n)*oidc_identity_id(.|\n)*UUID(.|\n)*HANZO_KMS_OIDC_IDENTITY_ID`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func TestProviderOIDCConfigurationErrorsNameTheSettings(t *testing.T) {
 			[]string{"Invalid oidc_identity_id", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)", "UUID", `"billing-identity"`}},
 		{"identity id not a uuid, in the configuration", map[string]string{provider.EnvTFCWorkloadIdentityToken: "a"},
 			map[string]attr.Value{"oidc_identity_id": types.StringValue(localstack.OIDCIdentityID + "x")},
-			[]string{"Invalid oidc_identity_id", "oidc_identity_id must be", "UUID"}},
+			[]string{"Invalid oidc_identity_id", "oidc_identity_id (or HANZO_KMS_OIDC_IDENTITY_ID) must be", "UUID"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
