@@ -85,6 +85,10 @@ type Client struct {
 	rawHTTP   *http.Client // the transport without retries, for OIDC token sources
 	userAgent string
 	logger    Logger
+	// longestWait bounds one wait a rate-limited login makes before it is
+	// sent again: the request timeout, the longest the client waits for
+	// any one answer.
+	longestWait time.Duration
 }
 
 // apiPathSuffix matches a host path that ends where the API's own routes
@@ -196,7 +200,12 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, rawHTTP: httpClient, userAgent: userAgent, logger: logger}
+	longestWait := httpClient.Timeout
+	if longestWait <= 0 {
+		longestWait = defaultTimeout
+	}
+	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, rawHTTP: httpClient, userAgent: userAgent, logger: logger,
+		longestWait: longestWait}
 	login := cfg.Login
 	switch {
 	case hasPair:
@@ -226,10 +235,13 @@ type request struct {
 	// 502/503/504; the others only when the server cannot have acted.
 	idempotent bool
 	noAuth     bool
-	// login requests (login, renew) are never sent again after an answer:
-	// a refused login counts towards the identity's lockout (a 429 there
-	// means the credentials were wrong), a successful one uses up a use of
-	// the client secret. Only a connection that was never made is retried.
+	// login requests (login, renew) are never sent again by the transport
+	// after an answer: a refused login counts towards the identity's lockout
+	// (its 429 "Failed to acquire lock" means the credentials were wrong), a
+	// successful one uses up a use of the client secret. Only a connection
+	// that was never made is retried here; the token source sends a login
+	// again after a rate limit's 429, which the server answers before it
+	// looks at the credentials.
 	login bool
 }
 
@@ -316,6 +328,9 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 	if resp.StatusCode >= 300 {
 		apiErr = decodeAPIError(req.method, req.path, resp.StatusCode, body)
 		apiErr.Host = c.baseURL.String()
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			apiErr.retryAfter, apiErr.hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
 		fields["req_id"] = apiErr.ReqID
 	}
 	c.logger.Debug(ctx, "hanzokms: request", fields)

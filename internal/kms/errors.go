@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // APIError is every non-2xx answer of the KMS API, decoded from its JSON
@@ -27,6 +30,10 @@ type APIError struct {
 	// route it does not know has neither a reqId nor that name, and a proxy's
 	// answer is not that JSON at all.
 	fromService bool
+
+	// retryAfter is a 429's or 503's Retry-After header, when it had one.
+	retryAfter    time.Duration
+	hasRetryAfter bool
 }
 
 func (e *APIError) Error() string {
@@ -90,6 +97,47 @@ func IsRotationInProgress(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest &&
 		strings.Contains(apiErr.Message, "rotation is already in progress")
+}
+
+// IsLoginLockContention reports whether err is the 429 a universal auth
+// login gets while the server's lockout bookkeeping of refused logins is
+// busy ("Failed to acquire lock"): the server answers it only to a login
+// whose credentials it has just refused (Infisical's
+// backend/src/services/identity-ua/identity-ua-service.ts), so it is a
+// refusal, never retried.
+func IsLoginLockContention(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests &&
+		strings.Contains(strings.ToLower(apiErr.Message), "failed to acquire lock")
+}
+
+// IsRateLimited reports whether err is a rate limit's 429: the server
+// refused the request before looking at it (the login routes are limited
+// per client address before any credential is checked), so it may be sent
+// again after the wait the server asks for. The lockout's 429 is not one.
+func IsRateLimited(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && !IsLoginLockContention(err)
+}
+
+// retryInSeconds finds the wait in the rate limiter's message, "Rate limit
+// exceeded. Please try again in N seconds", for an answer without a
+// Retry-After header (a proxy may drop it).
+var retryInSeconds = regexp.MustCompile(`(?i)try again in (\d+) seconds?`)
+
+// RetryAfter is how long the server asked to wait before sending the request
+// again: its Retry-After header, else the wait its message names. ok is false
+// when it said neither.
+func (e *APIError) RetryAfter() (wait time.Duration, ok bool) {
+	if e.hasRetryAfter {
+		return e.retryAfter, true
+	}
+	if m := retryInSeconds.FindStringSubmatch(e.Message); m != nil {
+		if n, err := strconv.ParseInt(m[1], 10, 32); err == nil {
+			return time.Duration(n) * time.Second, true
+		}
+	}
+	return 0, false
 }
 
 // isTokenRejected reports whether the server refused the access token itself

@@ -185,6 +185,10 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 		refuseEmptyJSONBody(w)
 		return
 	}
+	if s.refuseRateLimitedLogin(route, w) {
+		status = http.StatusTooManyRequests
+		return
+	}
 	// A slow request is held after its token was accepted, as a slow server
 	// checks the token on arrival: the token may expire during the hold.
 	if !hold() {

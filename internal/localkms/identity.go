@@ -12,6 +12,9 @@ type identity struct {
 	ClientSecret string `json:"clientSecret"`
 	// AccessTokenTTL in seconds: nil is Options.TokenTTL, 0 never expires.
 	AccessTokenTTL *int64 `json:"accessTokenTTL,omitempty"`
+	// AccessTokenMaxTTL in seconds: nil is the server's default, 30 days;
+	// 0 is none.
+	AccessTokenMaxTTL *int64 `json:"accessTokenMaxTTL,omitempty"`
 	// ClientSecretNumUsesLimit bounds the logins of the secret (0: none);
 	// the server revokes the secret when the limit is reached.
 	ClientSecretNumUsesLimit int  `json:"clientSecretNumUsesLimit,omitempty"`
@@ -43,11 +46,18 @@ type token struct {
 	ClientID string `json:"clientId"` // or the OIDC identity id
 	// ExpiresAt is zero for a token that never expires.
 	ExpiresAt time.Time `json:"expiresAt"`
-	MaxTTLAt  time.Time `json:"maxTtlAt"`
-	TTL       int64     `json:"ttl"` // seconds, 0: never expires
+	// MaxTTLAt is the login's time plus MaxTTL (zero: no max TTL): no
+	// renewal may extend the token past it. Renewals keep it.
+	MaxTTLAt time.Time `json:"maxTtlAt"`
+	MaxTTL   int64     `json:"maxTtl"` // seconds, as configured; answered as accessTokenMaxTTL
+	TTL      int64     `json:"ttl"`    // seconds, 0: never expires
 	// TTLExpired: the TTL bookkeeping refuses the token (401), as opposed
 	// to its own expiry (403 TokenError).
 	TTLExpired bool `json:"ttlExpired,omitempty"`
+	// Deleted: the server deleted the token's record (a renewal refused for
+	// its max TTL): it still reads as a token, but no record answers it
+	// (401 "No identity access token found").
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 func (t *token) expired(now time.Time) bool {
@@ -62,6 +72,18 @@ func (s *Server) SetAccessTokenTTL(clientID string, ttl time.Duration) {
 	if id, ok := s.st.Identities[clientID]; ok {
 		seconds := int64(ttl / time.Second)
 		id.AccessTokenTTL = &seconds
+	}
+}
+
+// SetAccessTokenMaxTTL sets the max TTL of the tokens a universal auth
+// identity gets from now on: how long after the login they may be renewed;
+// 0 means no max TTL.
+func (s *Server) SetAccessTokenMaxTTL(clientID string, maxTTL time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok := s.st.Identities[clientID]; ok {
+		seconds := int64(maxTTL / time.Second)
+		id.AccessTokenMaxTTL = &seconds
 	}
 }
 
@@ -105,6 +127,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (bool, int
 	case !known:
 		apiError(w, 403, "TokenError", "The provided access token is malformed. Please use a valid token or generate a new one and try again.")
 		return false, 403
+	case tok.Deleted:
+		apiError(w, 401, "UnauthorizedError", "No identity access token found")
+		return false, 401
 	case tok.TTLExpired:
 		apiError(w, 401, "UnauthorizedError", "Failed to renew MI access token due to TTL expiration")
 		return false, 401
@@ -162,17 +187,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id.ClientSecretNumUses++
-	ttl := int64(s.opts.TokenTTL / time.Second)
+	ttl, maxTTL := int64(s.opts.TokenTTL/time.Second), int64(defaultAccessTokenMaxTTL)
 	if id.AccessTokenTTL != nil {
 		ttl = *id.AccessTokenTTL
 	}
-	s.issueToken(w, id.ClientID, now, ttl, 30*24*3600)
+	if id.AccessTokenMaxTTL != nil {
+		maxTTL = *id.AccessTokenMaxTTL
+	}
+	s.issueToken(w, id.ClientID, now, ttl, maxTTL)
 }
+
+// defaultAccessTokenMaxTTL is the server's default max TTL, 30 days.
+const defaultAccessTokenMaxTTL = 30 * 24 * 3600
 
 // issueToken answers a new access token; ttl and maxTTL are in seconds and
 // 0 means none, answered as expiresIn 0 ("never expires").
 func (s *Server) issueToken(w http.ResponseWriter, subject string, now time.Time, ttl, maxTTL int64) {
-	s.issueTokenUntil(w, subject, now, ttl, maxTTLAt(now, maxTTL), false)
+	s.issueTokenFor(w, subject, now, ttl, maxTTL, maxTTLAt(now, maxTTL), false)
 }
 
 func maxTTLAt(now time.Time, maxTTL int64) time.Time {
@@ -182,17 +213,15 @@ func maxTTLAt(now time.Time, maxTTL int64) time.Time {
 	return now.Add(time.Duration(maxTTL) * time.Second)
 }
 
-// issueTokenUntil answers a new token; renewed says it replaces one (renew).
-func (s *Server) issueTokenUntil(w http.ResponseWriter, subject string, now time.Time, ttl int64, maxAt time.Time, renewed bool) {
+// issueTokenFor answers a new token; renewed says it replaces one (renew),
+// whose max TTL it keeps. As on the server, expiresIn is the TTL and
+// accessTokenMaxTTL the configured max TTL, both in seconds, whatever is
+// left of the max TTL: a client must count the max TTL from its login.
+func (s *Server) issueTokenFor(w http.ResponseWriter, subject string, now time.Time, ttl, maxTTL int64, maxAt time.Time, renewed bool) {
 	raw := "kms." + randomSecret(32)
-	tok := &token{ClientID: subject, MaxTTLAt: maxAt, TTL: ttl}
-	expiresIn := int64(0)
+	tok := &token{ClientID: subject, MaxTTLAt: maxAt, MaxTTL: maxTTL, TTL: ttl}
 	if ttl > 0 {
 		tok.ExpiresAt = now.Add(time.Duration(ttl) * time.Second)
-		if !maxAt.IsZero() && tok.ExpiresAt.After(maxAt) {
-			tok.ExpiresAt = maxAt
-		}
-		expiresIn = int64(tok.ExpiresAt.Sub(now).Seconds())
 	}
 	s.st.Tokens[raw] = tok
 	s.noteIssued(raw, renewed)
@@ -203,18 +232,20 @@ func (s *Server) issueTokenUntil(w http.ResponseWriter, subject string, now time
 		}
 	}
 	s.persist()
-	maxIn := int64(0)
-	if !maxAt.IsZero() {
-		maxIn = int64(maxAt.Sub(now).Seconds())
-	}
 	writeJSON(w, 200, map[string]any{
-		"accessToken": raw, "expiresIn": expiresIn, "accessTokenMaxTTL": maxIn, "tokenType": "Bearer",
+		"accessToken": raw, "expiresIn": ttl, "accessTokenMaxTTL": maxTTL, "tokenType": "Bearer",
 	})
 }
 
-// renew answers a new token with a fresh lifetime, within the max TTL. The
-// old token is forgotten here (the server keeps honouring it until it
-// expires), so a client that kept using it would be caught by the tests.
+// renew answers a new token with a fresh lifetime, within the max TTL, in
+// the server's order (Infisical's
+// backend/src/services/identity-access-token/identity-access-token-service.ts,
+// renewAccessToken): the token itself, its TTL bookkeeping, then the max TTL
+// counted from the login: past it, or a renewal that would extend the token
+// past it, is refused with 401 and the token is deleted, so that requests
+// still carrying it are refused too. The old token is forgotten after a
+// renewal (the server keeps honouring it until it expires), so a client that
+// kept using it would be caught by the tests.
 func (s *Server) renew(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		AccessToken string `json:"accessToken"`
@@ -230,19 +261,28 @@ func (s *Server) renew(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		apiError(w, 403, "TokenError", "The provided access token is malformed. Please use a valid token or generate a new one and try again.")
 		return
-	case tok.TTLExpired:
-		apiError(w, 401, "UnauthorizedError", "Failed to renew MI access token due to TTL expiration")
-		return
 	case tok.expired(now):
 		apiError(w, 403, "TokenError", "Your token has expired. Please re-authenticate.")
 		return
+	case tok.Deleted:
+		apiError(w, 401, "UnauthorizedError", "No identity access token found")
+		return
+	case tok.TTLExpired:
+		apiError(w, 401, "UnauthorizedError", "Failed to renew MI access token due to TTL expiration")
+		return
+	case !tok.MaxTTLAt.IsZero() && now.After(tok.MaxTTLAt):
+		tok.Deleted = true
+		s.persist()
+		apiError(w, 401, "UnauthorizedError", "Failed to renew MI access token due to Max TTL expiration")
+		return
 	case !tok.MaxTTLAt.IsZero() && now.Add(time.Duration(tok.TTL)*time.Second).After(tok.MaxTTLAt):
-		delete(s.st.Tokens, body.AccessToken)
+		tok.Deleted = true
+		s.persist()
 		apiError(w, 401, "UnauthorizedError", "Failed to renew MI access token past its Max TTL expiration")
 		return
 	}
 	delete(s.st.Tokens, body.AccessToken)
-	s.issueTokenUntil(w, tok.ClientID, now, tok.TTL, tok.MaxTTLAt, true)
+	s.issueTokenFor(w, tok.ClientID, now, tok.TTL, tok.MaxTTL, tok.MaxTTLAt, true)
 }
 
 // ExpireAllTokens makes every issued access token expired, as if their

@@ -120,6 +120,10 @@ func TestLockoutSettings(t *testing.T) {
 	}
 }
 
+// oidcID is the id of the OIDC identity of the tests: a uuid, as every
+// identity id is on the server.
+const oidcID = "5b0c2d9e-8f41-4a3b-9c6d-1e2f3a4b5c6d"
+
 // OIDC auth, checked as the server does: 404 without OIDC auth, 401 for
 // signature, expiry, issuer, audience and claims, 403 for the subject.
 func TestOIDCLogin(t *testing.T) {
@@ -131,7 +135,7 @@ func TestOIDCLogin(t *testing.T) {
 	t.Cleanup(issuer.Close)
 	ttl := int64(600)
 	if err := w.kms.AddOIDCIdentity(localkms.OIDCIdentity{
-		ID: "oidc-id", DiscoveryURL: issuer.URL(), CACert: string(issuer.CACertPEM()), BoundIssuer: issuer.URL(),
+		ID: oidcID, DiscoveryURL: issuer.URL(), CACert: string(issuer.CACertPEM()), BoundIssuer: issuer.URL(),
 		BoundAudiences: "kms.example, other.example", BoundSubject: "organization:acme:project:*:workspace:billing:run_phase:*",
 		BoundClaims: map[string]string{"terraform_organization_name": "acme"}, AccessTokenTTL: &ttl,
 	}); err != nil {
@@ -144,7 +148,7 @@ func TestOIDCLogin(t *testing.T) {
 	login := func(identity string, c localoidc.Claims) (int, map[string]any) {
 		return w.call("POST", "/api/v1/auth/oidc-auth/login", map[string]string{"identityId": identity, "jwt": issuer.MustMint(c)})
 	}
-	status, out := login("oidc-id", good)
+	status, out := login(oidcID, good)
 	if status != 200 || out["expiresIn"] != float64(600) {
 		t.Fatalf("good token: %d %v", status, out)
 	}
@@ -152,7 +156,7 @@ func TestOIDCLogin(t *testing.T) {
 	if status, _ := w.call("GET", rotationsList, nil); status != 200 {
 		t.Errorf("the OIDC login's token was refused: %d", status)
 	}
-	if logins := w.kms.OIDCLogins("oidc-id"); len(logins) != 1 || logins[0].TokenID != "run-1" {
+	if logins := w.kms.OIDCLogins(oidcID); len(logins) != 1 || logins[0].TokenID != "run-1" {
 		t.Errorf("recorded logins: %v", logins)
 	}
 
@@ -168,14 +172,14 @@ func TestOIDCLogin(t *testing.T) {
 		status   int
 		message  string
 	}{
-		{"unknown identity", "nobody", good, 404, "OIDC auth method not found for identity, did you configure OIDC auth?"},
-		{"wrong subject", "oidc-id", mutate(func(c *localoidc.Claims) { c.Subject = "organization:evil:project:x:workspace:billing:run_phase:apply" }), 403, "Access denied: OIDC subject not allowed."},
-		{"wrong audience", "oidc-id", mutate(func(c *localoidc.Claims) { c.Audience = []string{"aws.workload.identity"} }), 401, "Access denied: OIDC audience not allowed."},
-		{"wrong issuer", "oidc-id", mutate(func(c *localoidc.Claims) { c.Issuer = "https://app.terraform.io" }), 401, "Access denied: jwt issuer invalid. expected: " + issuer.URL()},
-		{"expired", "oidc-id", mutate(func(c *localoidc.Claims) { c.Lifetime = -time.Minute }), 401, "Access denied: jwt expired"},
-		{"bad signature", "oidc-id", mutate(func(c *localoidc.Claims) { c.ForeignKey = true }), 401, "Access denied: invalid signature"},
-		{"claim", "oidc-id", mutate(func(c *localoidc.Claims) { c.Extra = map[string]any{"terraform_organization_name": "evil"} }), 401, "Access denied: OIDC claim not allowed."},
-		{"missing claim", "oidc-id", mutate(func(c *localoidc.Claims) { c.Extra = nil }), 401, "Access denied: token has no terraform_organization_name field"},
+		{"unknown identity", "00000000-0000-4000-8000-000000000000", good, 404, "OIDC auth method not found for identity, did you configure OIDC auth?"},
+		{"wrong subject", oidcID, mutate(func(c *localoidc.Claims) { c.Subject = "organization:evil:project:x:workspace:billing:run_phase:apply" }), 403, "Access denied: OIDC subject not allowed."},
+		{"wrong audience", oidcID, mutate(func(c *localoidc.Claims) { c.Audience = []string{"aws.workload.identity"} }), 401, "Access denied: OIDC audience not allowed."},
+		{"wrong issuer", oidcID, mutate(func(c *localoidc.Claims) { c.Issuer = "https://app.terraform.io" }), 401, "Access denied: jwt issuer invalid. expected: " + issuer.URL()},
+		{"expired", oidcID, mutate(func(c *localoidc.Claims) { c.Lifetime = -time.Minute }), 401, "Access denied: jwt expired"},
+		{"bad signature", oidcID, mutate(func(c *localoidc.Claims) { c.ForeignKey = true }), 401, "Access denied: invalid signature"},
+		{"claim", oidcID, mutate(func(c *localoidc.Claims) { c.Extra = map[string]any{"terraform_organization_name": "evil"} }), 401, "Access denied: OIDC claim not allowed."},
+		{"missing claim", oidcID, mutate(func(c *localoidc.Claims) { c.Extra = nil }), 401, "Access denied: token has no terraform_organization_name field"},
 	}
 	for _, tc := range cases {
 		status, out := login(tc.identity, tc.claims)
@@ -183,10 +187,10 @@ func TestOIDCLogin(t *testing.T) {
 			t.Errorf("%s: %d %v, want %d %q", tc.name, status, out, tc.status, tc.message)
 		}
 	}
-	if status, out := w.call("POST", "/api/v1/auth/oidc-auth/login", map[string]string{"identityId": "oidc-id", "jwt": "not a jwt"}); status != 401 || out["message"] != "Invalid JWT" {
+	if status, out := w.call("POST", "/api/v1/auth/oidc-auth/login", map[string]string{"identityId": oidcID, "jwt": "not a jwt"}); status != 401 || out["message"] != "Invalid JWT" {
 		t.Errorf("garbage: %d %v", status, out)
 	}
-	if logins := w.kms.OIDCLogins("oidc-id"); len(logins) != 1 {
+	if logins := w.kms.OIDCLogins(oidcID); len(logins) != 1 {
 		t.Errorf("refused logins were recorded: %v", logins)
 	}
 }

@@ -57,6 +57,9 @@ func (s *Server) AddOIDCIdentity(o OIDCIdentity) error {
 	if o.ID == "" || o.DiscoveryURL == "" || o.BoundIssuer == "" {
 		return errors.New("local kms: an OIDC identity needs id, oidcDiscoveryUrl and boundIssuer")
 	}
+	if !postgresUUID(o.ID) {
+		return fmt.Errorf("local kms: OIDC identity id %q is not a uuid, as every identity id on the server is", o.ID)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.OIDCIdentities[o.ID] = &oidcIdentity{OIDCIdentity: o}
@@ -73,6 +76,14 @@ func (s *Server) oidcLogin(w http.ResponseWriter, r *http.Request) {
 		JWT        string `json:"jwt"`
 	}
 	if !decodeBody(w, r, &body) {
+		return
+	}
+	// The server trims the id, then looks it up in a uuid column: anything
+	// Postgres cannot read as a uuid fails the query, and the error handler
+	// (backend/src/server/plugins/error-handler.ts) answers the DAL's
+	// DatabaseError, named after the query, as a bare 500.
+	if !postgresUUID(strings.TrimSpace(body.IdentityID)) {
+		apiError(w, http.StatusInternalServerError, "Find one", "Something went wrong")
 		return
 	}
 	s.mu.Lock()
@@ -111,6 +122,25 @@ func (s *Server) oidcLogin(w http.ResponseWriter, r *http.Request) {
 		maxTTL = *cfg.AccessTokenMaxTTL
 	}
 	s.issueToken(w, cfg.ID, s.now(), ttl, maxTTL)
+}
+
+// postgresUUID reports whether Postgres reads s as a uuid: 32 hex digits,
+// optionally in braces, with a hyphen allowed after any group of four.
+func postgresUUID(s string) bool {
+	if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+		s = s[1 : len(s)-1]
+	}
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'f', r >= 'A' && r <= 'F':
+			digits++
+		case r == '-' && digits > 0 && digits%4 == 0 && i+1 < len(s) && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return digits == 32
 }
 
 func errorNameForOIDC(status int) string {

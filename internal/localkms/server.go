@@ -63,6 +63,9 @@ type BootstrapIdentity struct {
 	ClientSecret string `json:"clientSecret"`
 	// AccessTokenTTL in seconds; nil means Options.TokenTTL, 0 never expires.
 	AccessTokenTTL *int64 `json:"accessTokenTTL,omitempty"`
+	// AccessTokenMaxTTL in seconds, counted from the login, past which a
+	// token is not renewed; nil is the server's default (30 days), 0 none.
+	AccessTokenMaxTTL *int64 `json:"accessTokenMaxTTL,omitempty"`
 	// ClientSecretNumUsesLimit: how many logins the secret allows; 0 is no limit.
 	ClientSecretNumUsesLimit int `json:"clientSecretNumUsesLimit,omitempty"`
 	// Lockout of refused logins; nil is the server's default (on, 3 in 30 s, 300 s).
@@ -105,6 +108,11 @@ type Server struct {
 	// newerServer adds fields this server does not define to every JSON
 	// answer, as a newer KMS release would.
 	newerServer bool
+	// loginsLimitedUntil: the login routes answer as the rate limiter does
+	// until then (wall clock, as the limiter's window is).
+	loginsLimitedUntil time.Time
+	// rateLimited counts, per route, the requests the limiter refused.
+	rateLimited map[string]int
 	// persistErr is the last failure to write StateFile.
 	persistErr error
 	// rotationRoutesOff: the secret-rotation routes answer as unknown routes.
@@ -210,7 +218,7 @@ func (s *Server) seed(boot Bootstrap) error {
 			return fmt.Errorf("local kms: bootstrap identity needs clientId and clientSecret")
 		}
 		ident := &identity{ClientID: id.ClientID, ClientSecret: id.ClientSecret, AccessTokenTTL: id.AccessTokenTTL,
-			ClientSecretNumUsesLimit: id.ClientSecretNumUsesLimit, Lockout: defaultLockout()}
+			AccessTokenMaxTTL: id.AccessTokenMaxTTL, ClientSecretNumUsesLimit: id.ClientSecretNumUsesLimit, Lockout: defaultLockout()}
 		if id.Lockout != nil {
 			ident.Lockout = *id.Lockout
 		}
@@ -344,6 +352,7 @@ func (s *Server) ResetCounters() {
 	defer s.statsMu.Unlock()
 	s.counts = map[string]int{}
 	s.arrivals = map[string][]time.Time{}
+	s.rateLimited = map[string]int{}
 }
 
 // CountsString renders the counters, sorted, for logs and test failures.

@@ -43,9 +43,12 @@ const (
 
 	// The machine identity with OIDC Auth, trusting the local issuer as a
 	// KMS identity trusts Terraform Cloud.
-	OIDCIdentityID   = "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31"
-	OIDCAudience     = "hanzo-kms"
-	OIDCBoundSubject = "organization:acme:project:default:workspace:billing:run_phase:*"
+	OIDCIdentityID = "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31"
+	// IdentityWithoutOIDCID is an identity id with no OIDC Auth, as the
+	// universal auth identity's would be (identity ids are UUIDs).
+	IdentityWithoutOIDCID = "5e3b9a70-2c4d-4f1e-8b6a-0d9c7e5f4a21"
+	OIDCAudience          = "hanzo-kms"
+	OIDCBoundSubject      = "organization:acme:project:default:workspace:billing:run_phase:*"
 	// OIDCSubject is what a plan or apply of that workspace carries.
 	OIDCSubject = "organization:acme:project:default:workspace:billing:run_phase:apply"
 )

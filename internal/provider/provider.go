@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -139,8 +140,11 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"variable `oidc_token_env_var` names, or by default `" + EnvTFCWorkloadIdentityToken + "` (Terraform " +
 					"Cloud workload identity), or requested from GitHub Actions when `" + EnvGitHubTokenRequestURL + "` and `" +
 					EnvGitHubTokenRequestToken + "` are set. Conflicts with `client_id`, `client_secret` and `token`. " +
+					"It is " + oidcIdentityIDRule + ", as the KMS shows it on the identity's page. " +
 					"May also be set with `" + EnvOIDCIdentityID + "`.",
 				Optional: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
+					"must be the machine identity's ID, "+oidcIdentityIDRule+" (so must "+EnvOIDCIdentityID+")")},
 			},
 			"oidc_token_env_var": schema.StringAttribute{
 				MarkdownDescription: "Name of the environment variable holding the OIDC identity token, e.g. " +
@@ -170,6 +174,7 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Defaults to `60s`. " +
+					"It also bounds the wait before a rate-limited login is sent again: a longer wait asked for fails the login. " +
 					"May also be set with `" + EnvRequestTimeout + "`.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
@@ -177,7 +182,9 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit " +
 					"(429, honouring `Retry-After`; only the cloud service rate-limits, per client address), a 502/503/504 or a " +
-					"connection failure, with capped, jittered backoff. A refused login is never retried. `0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
+					"connection failure, with capped, jittered backoff. A refused login is never retried; a rate-limited login (429 " +
+					"before the KMS checks the credentials) is sent again after the wait the KMS asks for, up to this many times. " +
+					"`0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},

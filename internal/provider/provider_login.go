@@ -82,6 +82,17 @@ func chooseLogin(s settings) (loginChoice, diag.Diagnostics) {
 			}
 		}
 	}
+	if s.oidcIdentityID != "" && !uuidPattern.MatchString(s.oidcIdentityID) {
+		identitySetting := "oidc_identity_id (or " + EnvOIDCIdentityID + ")"
+		if s.fromEnv["oidc_identity_id"] {
+			identitySetting = s.named("oidc_identity_id", EnvOIDCIdentityID)
+		}
+		diags.AddAttributeError(path.Root("oidc_identity_id"), "Invalid oidc_identity_id",
+			fmt.Sprintf("%s must be the machine identity's ID, %s (the KMS shows it on the identity's page), got %q. "+
+				"The KMS looks the identity up by that ID and fails with a bare server error on anything else.",
+				identitySetting, oidcIdentityIDRule, s.oidcIdentityID))
+		return loginChoice{}, diags
+	}
 	switch {
 	case s.token != "":
 		return loginChoice{method: loginToken}, nil
@@ -103,6 +114,12 @@ func chooseLogin(s settings) (loginChoice, diag.Diagnostics) {
 			"or set token (or "+EnvToken+") instead.")
 	return loginChoice{}, diags
 }
+
+// oidcIdentityIDRule is what oidc_identity_id must be: the server keeps
+// identity ids in a uuid column (Infisical's
+// backend/src/services/identity-oidc-auth/identity-oidc-auth-service.ts looks
+// the OIDC auth up by it), so any other value fails its query as a bare 500.
+const oidcIdentityIDRule = "a UUID such as 3c90c3cc-0d44-4b50-8888-8dd25736052a"
 
 var envOf = map[string]string{
 	"oidc_token_env_var": EnvOIDCTokenEnvVar, "oidc_token_file": EnvOIDCTokenFile, "oidc_audience": EnvOIDCAudience,
@@ -192,9 +209,10 @@ func (envVarNameValidator) ValidateString(_ context.Context, req validator.Strin
 	}
 }
 
-// loginFailure is the diagnostic for a failed login. The KMS's judgement of
-// OIDC tokens, and universal-auth refusals the KMS client explains (usage
-// limit, lockout, lock contention), are worded here; everything else (a
+// loginFailure is the diagnostic for a failed login. A login still
+// rate-limited after the waits allowed, the KMS's judgement of OIDC tokens,
+// and universal-auth refusals the KMS client explains (usage limit, lockout,
+// lock contention), are worded here; everything else (a
 // wrong host, scheme, CA, an unreachable KMS, a refused secret) by
 // kmsLoginFailure.
 func loginFailure(login loginChoice, s settings, err error, host string) (summary, detail string) {
@@ -203,6 +221,12 @@ func loginFailure(login loginChoice, s settings, err error, host string) (summar
 	var tokenErr *kms.OIDCTokenError
 	var loginErr *kms.LoginError
 	switch {
+	case errors.As(err, &loginErr) && loginErr.RateLimited():
+		return "Hanzo KMS rate-limited the login", fmt.Sprintf("%v\n\nThe KMS refused the login before looking at the "+
+			"credentials: too many requests from this address in its rate-limit window, which every run behind the same "+
+			"address shares. The provider waits as the KMS asks and logs in again, up to max_retries (or %s) times, "+
+			"and makes no wait longer than request_timeout (or %s). Try again later, or raise those settings.",
+			err, EnvMaxRetries, EnvRequestTimeout)
 	case login.method == loginOIDC && errors.As(err, &tokenErr):
 		return "Hanzo KMS authentication failed", loginFailureDetail(login, s, err)
 	case login.method == loginOIDC && isAPIErr && (apiErr.StatusCode == http.StatusUnauthorized ||
@@ -241,9 +265,23 @@ func oidcFailureHint(login loginChoice, s settings, err error) string {
 		return fmt.Sprintf("The OIDC identity token could not be obtained (from %s): fix that setting, or the CI job that provides the token.", login.oidcSourceSetting)
 	}
 	msg := apiErr.Message
+	lower := strings.ToLower(msg)
 	switch {
 	case apiErr.StatusCode == http.StatusNotFound:
 		return fmt.Sprintf("No machine identity with OIDC Auth has the id %q: check %s, and that the identity has OIDC Auth configured in the KMS.", s.oidcIdentityID, identity)
+	// The KMS's failures to read the issuer's discovery document or keys
+	// embed the transport error (e.g. "certificate has expired") and the
+	// URL, which may read like the token's own faults: they come first.
+	// Messages of Infisical's
+	// backend/src/services/identity-oidc-auth/identity-oidc-auth-service.ts.
+	case strings.Contains(lower, "discovery document"):
+		return "The KMS could not read the OIDC discovery document at the identity's discovery URL (the KMS's own request " +
+			"failed, as quoted above; nothing is wrong with the token): check the identity's discovery URL, that the KMS can " +
+			"reach it, and the identity's CA certificate if the issuer's TLS chain is private."
+	case strings.Contains(lower, "failed to retrieve signing key"), strings.Contains(lower, "no signing keys available"):
+		return "The KMS could not read the signing keys (JWKS) the issuer's discovery document points to (the KMS's own " +
+			"request failed, as quoted above; nothing is wrong with the token): check that the KMS can reach the issuer's " +
+			"jwks_uri, and the identity's CA certificate if the issuer's TLS chain is private."
 	case apiErr.StatusCode == http.StatusForbidden && strings.Contains(msg, "subject"):
 		return "The token's subject (sub) does not match the identity's bound subject. In Terraform Cloud the subject is " +
 			"organization:<org>:project:<project>:workspace:<workspace>:run_phase:<plan|apply>: set the identity's subject " +
@@ -264,8 +302,6 @@ func oidcFailureHint(login loginChoice, s settings, err error) string {
 			"check that the identity's discovery URL is the token issuer's (and its CA certificate, if private)."
 	case strings.Contains(msg, "claim") || strings.Contains(msg, "field"):
 		return "The token lacks a claim the identity requires, or its value is not allowed: compare the identity's bound claims with the token's claims."
-	case strings.Contains(msg, "discovery") || strings.Contains(msg, "jwks"):
-		return "The KMS could not read the identity's OIDC discovery document or keys: check the identity's discovery URL and CA certificate."
 	case strings.Contains(msg, "Invalid JWT"):
 		return fmt.Sprintf("The value read from %s is not a JWT: check that it holds the OIDC identity token itself.", login.oidcSourceSetting)
 	}

@@ -122,7 +122,7 @@ func TestAccOIDC_refusedLoginsSayWhatToFix(t *testing.T) {
 			`invalid signature(.|\n)*discovery URL`},
 		{"unknown identity", "00000000-0000-4000-8000-000000000000", func() string { return env.OIDCToken("x") },
 			`OIDC auth method not found(.|\n)*oidc_identity_id`},
-		{"identity without OIDC", localstack.IdentityClientID, func() string { return env.OIDCToken("y") },
+		{"identity without OIDC", localstack.IdentityWithoutOIDCID, func() string { return env.OIDCToken("y") },
 			`OIDC auth method not found(.|\n)*has OIDC Auth configured`},
 	}
 	for _, tc := range cases {

@@ -53,25 +53,33 @@ func TestProviderOIDCConfigurationErrorsNameTheSettings(t *testing.T) {
 		want   []string
 	}{
 		{"oidc and client id from the environment", map[string]string{provider.EnvClientID: "id", provider.EnvClientSecret: "s"},
-			map[string]attr.Value{"oidc_identity_id": types.StringValue("x")},
+			map[string]attr.Value{"oidc_identity_id": types.StringValue(localstack.OIDCIdentityID)},
 			[]string{"Conflicting Hanzo KMS credentials", "client_id (set by HANZO_KMS_CLIENT_ID)", "oidc_identity_id", "Set only one"}},
-		{"oidc and token, both from the environment", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvToken: "t"}, nil,
+		{"oidc and token, both from the environment", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvToken: "t"}, nil,
 			[]string{"token (set by HANZO_KMS_TOKEN)", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)"}},
 		{"token file without identity", nil, map[string]attr.Value{"oidc_token_file": types.StringValue(tokenFile)},
 			[]string{"Incomplete OIDC login", "oidc_token_file", "HANZO_KMS_OIDC_IDENTITY_ID"}},
-		{"no token anywhere", map[string]string{provider.EnvOIDCIdentityID: "x"}, nil,
+		{"no token anywhere", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID}, nil,
 			[]string{"Missing OIDC identity token", "TFC_WORKLOAD_IDENTITY_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "oidc_token_file"}},
-		{"terraform cloud and github both", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvTFCWorkloadIdentityToken: "a",
+		{"terraform cloud and github both", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvTFCWorkloadIdentityToken: "a",
 			provider.EnvGitHubTokenRequestURL: "https://x", provider.EnvGitHubTokenRequestToken: "b"}, nil,
 			[]string{"Ambiguous OIDC token source", "oidc_token_env_var"}},
-		{"audience with a terraform cloud token", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvTFCWorkloadIdentityToken: "a",
+		{"audience with a terraform cloud token", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvTFCWorkloadIdentityToken: "a",
 			provider.EnvOIDCAudience: "aud"}, nil,
 			[]string{"oidc_audience does not apply", "oidc_audience (set by HANZO_KMS_OIDC_AUDIENCE)", "TFC_WORKLOAD_IDENTITY_AUDIENCE"}},
-		{"file and variable", map[string]string{provider.EnvOIDCIdentityID: "x"}, map[string]attr.Value{
+		{"file and variable", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID}, map[string]attr.Value{
 			"oidc_token_file": types.StringValue(tokenFile), "oidc_token_env_var": types.StringValue("MY_TOKEN")},
 			[]string{"Conflicting OIDC token sources", "oidc_token_file", "oidc_token_env_var"}},
-		{"bad variable name", map[string]string{provider.EnvOIDCIdentityID: "x", provider.EnvOIDCTokenEnvVar: "1-bad"}, nil,
+		{"bad variable name", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvOIDCTokenEnvVar: "1-bad"}, nil,
 			[]string{"oidc_token_env_var (set by HANZO_KMS_OIDC_TOKEN_ENV_VAR)", "environment variable name"}},
+		// The server looks identities up in a uuid column: anything else is
+		// its bare 500, so it is refused here, with a token at hand.
+		{"identity id not a uuid, from the environment", map[string]string{provider.EnvOIDCIdentityID: "billing-identity",
+			provider.EnvTFCWorkloadIdentityToken: "a"}, nil,
+			[]string{"Invalid oidc_identity_id", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)", "UUID", `"billing-identity"`}},
+		{"identity id not a uuid, in the configuration", map[string]string{provider.EnvTFCWorkloadIdentityToken: "a"},
+			map[string]attr.Value{"oidc_identity_id": types.StringValue(localstack.OIDCIdentityID + "x")},
+			[]string{"Invalid oidc_identity_id", "oidc_identity_id (or HANZO_KMS_OIDC_IDENTITY_ID) must be", "UUID"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,7 +131,7 @@ func TestProviderRefusedOIDCLoginsSayWhatToFix(t *testing.T) {
 			[]string{"invalid signature", "discovery URL"}},
 		{"unknown identity", "00000000-0000-4000-8000-000000000000", env.OIDCToken("x"),
 			[]string{"OIDC auth method not found", "00000000-0000-4000-8000-000000000000", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)"}},
-		{"identity without OIDC", localstack.IdentityClientID, env.OIDCToken("y"),
+		{"identity without OIDC", localstack.IdentityWithoutOIDCID, env.OIDCToken("y"),
 			[]string{"OIDC auth method not found", "has OIDC Auth configured"}},
 	}
 	for _, tc := range cases {
