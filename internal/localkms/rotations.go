@@ -131,7 +131,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		validationError(w, issues)
 		return
 	}
-	rot, creds, ok := s.reserveRotation(w, &body)
+	rot, _, ok := s.reserveRotation(w, &body)
 	if !ok {
 		return
 	}
@@ -139,7 +139,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	// Like the server, the application's secret is replaced at Auth0 before
 	// the mapped names are checked: a refusal below leaves Auth0 holding a
 	// secret nobody knows. Clients must check the names first.
-	newSecret, err := s.issueClientSecret(creds, rot.AppClientID)
+	newSecret, err := s.issueClientSecret(rot.ConnectionID, rot.AppClientID)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -413,11 +413,10 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if flags["revokeGeneratedCredentials"] {
-		creds := s.st.Connections[rot.ConnectionID].Credentials
-		appID := rot.AppClientID
+		connectionID, appID := rot.ConnectionID, rot.AppClientID
 		rot.inProgress = true
 		var err error
-		s.withoutLock(func() { err = s.revokeClientSecret(creds, appID) })
+		s.withoutLock(func() { err = s.revokeClientSecret(connectionID, appID) })
 		rot.inProgress = false
 		if err != nil {
 			apiError(w, 500, "InternalServerError", "Failed to revoke credentials: "+err.Error())

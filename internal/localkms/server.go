@@ -116,6 +116,8 @@ type state struct {
 	Secrets        map[string]*secret       `json:"secrets"`
 	Rotations      map[string]*rotation     `json:"rotations"`
 	Connections    map[string]*connection   `json:"connections"`
+	// SealKey encrypts connections' credentials (see sealCredentials).
+	SealKey []byte `json:"sealKey,omitempty"`
 }
 
 type project struct {
@@ -189,6 +191,7 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.ensureSealKey()
 	s.handler = s.routes()
 	return s, nil
 }
