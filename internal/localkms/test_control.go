@@ -155,3 +155,14 @@ func (s *Server) OIDCLogins(identityID string) []OIDCLogin {
 	}
 	return nil
 }
+
+// ConnectionCredentialsHash is a connection's credentialsHash as GET would
+// answer it (tests), without a login whose token a moved clock has expired.
+func (s *Server) ConnectionCredentialsHash(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[id]; c != nil {
+		return c.credentialsHash()
+	}
+	return ""
+}
