@@ -23,7 +23,7 @@ type connection struct {
 	// write of them; credentialsHash is their hash.
 	SealedCredentials []byte    `json:"sealedCredentials,omitempty"`
 	CreatedAt         time.Time `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
+	UpdatedAt         time.Time `json:"updatedAt"`
 }
 
 func connectionJSON(c *connection) map[string]any {

@@ -127,3 +127,13 @@ func TestAccAppConnectionAuth0_driftOutsideTerraform(t *testing.T) {
 		},
 	})
 }
+
+// grantManagementScopes sets the Management API scopes of the connection's
+// application at the tenant, then moves the KMS's clock past the point where
+// it renews the token it keeps: Auth0 writes the scopes into a token when it
+// issues it, so only the KMS's next token carries the new grant (as with the
+// real server, which keeps its token up to 5 minutes).
+func grantManagementScopes(env *acctest.Env, scopes ...string) {
+	env.Tenant.SetManagementScopes(acctest.ManagementClientID, scopes)
+	env.Clock.Advance(localkms.Auth0TokenMaxLifetime - localkms.Auth0TokenRefreshWithin)
+}
