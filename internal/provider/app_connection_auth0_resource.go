@@ -78,7 +78,7 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 			"new random nonce, whenever it stores the Auth0 Management API token it keeps with them (a token lasts at " +
 			"most 10 minutes and is replaced once less than 5 remain: on a rotation's create, a manual or scheduled " +
 			"rotation, a revoke on delete). The hash and the connection's `updatedAt` therefore move with no credential " +
-			"changed, and the provider keeps neither as a sign of change. To send the secret again, bump " +
+			"changed; the provider keeps no hash and plans nothing because `updated_at` moved. To send the secret again, bump " +
 			"`client_secret_wo_version`, or, with `client_secret`, remove the connection from state and import it " +
 			"(the next apply then sends the secret).\n\n" +
 			"**Preflight.** When the connection is created, or its domain, client ID, audience, secret or " +
