@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 )
 
@@ -26,7 +28,8 @@ const pinnedReleaseCommit = "4fe7a7dd21baaa248075e5b9118ca551c85c6efa"
 // connection and a rotation are applied by the provider built at
 // pinnedReleaseCommit (installed for the CLI from a plugin directory, as a
 // registry download would be), then planned by this build (served
-// in-process, the CLI reattaching to it).
+// in-process, the CLI reattaching to it), after the KMS has moved the
+// connection's credentialsHash on its own.
 func TestAccStateFromThePinnedReleasePlansEmpty(t *testing.T) {
 	env := acctest.Start(t)
 	released := acctest.BuildProviderAt(t, pinnedReleaseCommit)
@@ -72,6 +75,20 @@ func TestAccStateFromThePinnedReleasePlansEmpty(t *testing.T) {
 			t.Fatalf("the state the released provider wrote has no %s:\n%s", want, written)
 		}
 	}
+
+	// Since then the KMS has rotated with a renewed Auth0 token, which moved
+	// the credentialsHash the released provider recorded.
+	movesTheHash(t, env, func() {
+		env.Clock.Advance(localkms.Auth0TokenMaxLifetime)
+		rotationID := env.KMS.RotationIDs()[0]
+		current, err := env.Client.GetAuth0ClientSecretRotation(context.Background(), rotationID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.Client.RotateAuth0ClientSecret(context.Background(), rotationID, current.LastRotatedAt); err != nil {
+			t.Fatal(err)
+		}
+	})()
 
 	// This build plans against that state: nothing to do.
 	out, err := w.TryRun("plan", "-detailed-exitcode", "-input=false", "-no-color")
