@@ -2,14 +2,18 @@ package localkms
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,16 +22,66 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// auth0Credentials are what a connection authenticates to Auth0 with.
+// auth0Credentials are what a connection authenticates to Auth0 with, and,
+// as on the server, the Management API token it last obtained with them.
 type auth0Credentials struct {
 	Domain       string `json:"domain"` // always with its scheme: https://tenant.auth0.com
 	ClientID     string `json:"clientId"`
 	ClientSecret string `json:"clientSecret"`
 	Audience     string `json:"audience"`
+	// AccessToken and ExpiresAt (Unix milliseconds, by the server's clock)
+	// are the Management API token the server keeps inside the connection's
+	// encrypted credentials.
+	AccessToken string `json:"accessToken,omitempty"`
+	ExpiresAt   int64  `json:"expiresAt,omitempty"`
 }
 
-func (c auth0Credentials) hash() string {
-	sum := sha256.Sum256([]byte(c.Domain + "\x00" + c.ClientID + "\x00" + c.ClientSecret + "\x00" + c.Audience))
+// The server's handling of a connection's Management API token (Infisical's
+// backend/src/services/app-connection/auth0/auth0-connection-fns.ts): the
+// token Auth0 issues is kept for at most 10 minutes, and a new one is asked
+// for when less than 5 minutes of that remain. Each new token re-encrypts
+// the credentials, and so moves the connection's credentialsHash and
+// updatedAt, with no credential changed.
+const (
+	Auth0TokenMaxLifetime   = 10 * time.Minute
+	Auth0TokenRefreshWithin = 5 * time.Minute
+)
+
+// sealCredentials encrypts the connection's credentials afresh, with a new
+// random nonce, as the server does at every write of them. The local KMS
+// keeps them readable too (it is a test server); the sealed copy exists so
+// that credentialsHash behaves as the server's: a SHA-256 of ciphertext that
+// changes at every write. The caller holds s.mu.
+func (s *Server) sealCredentials(c *connection) {
+	plain, _ := json.Marshal(c.Credentials)
+	block, err := aes.NewCipher(s.st.SealKey)
+	if err != nil {
+		panic("local kms: seal key: " + err.Error()) // ensureSealKey makes a valid one
+	}
+	gcm, _ := cipher.NewGCM(block)
+	nonce := make([]byte, gcm.NonceSize())
+	_, _ = rand.Read(nonce)
+	c.SealedCredentials = gcm.Seal(nonce, nonce, plain, nil)
+}
+
+// ensureSealKey gives the state a key to seal credentials with, and seals
+// the connections of a state file written before there was one.
+func (s *Server) ensureSealKey() {
+	if len(s.st.SealKey) != 32 {
+		s.st.SealKey = make([]byte, 32)
+		_, _ = rand.Read(s.st.SealKey)
+	}
+	for _, c := range s.st.Connections {
+		if len(c.SealedCredentials) == 0 && c.App == "" {
+			s.sealCredentials(c)
+		}
+	}
+}
+
+// credentialsHash is the server's credentialsHash: the SHA-256 of the
+// encrypted credentials, in hex.
+func (c *connection) credentialsHash() string {
+	sum := sha256.Sum256(c.SealedCredentials)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -40,8 +94,10 @@ func normalizeDomain(domain string) string {
 }
 
 // managementToken asks the tenant for a Management API token with the
-// connection's client credentials (the same check the connection's create does).
-func (s *Server) managementToken(ctx context.Context, creds auth0Credentials) (string, error) {
+// connection's client credentials (the same check the connection's create
+// does), and says until when the server would keep it: Auth0's expires_in,
+// capped at Auth0TokenMaxLifetime, from now by the server's clock.
+func (s *Server) managementToken(ctx context.Context, creds auth0Credentials) (token string, expiresAt time.Time, err error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.opts.Auth0HTTPClient)
 	cfg := clientcredentials.Config{
 		ClientID:       creds.ClientID,
@@ -57,9 +113,67 @@ func (s *Server) managementToken(ctx context.Context, creds auth0Credentials) (s
 		if errors.As(err, &re) && re.Response != nil {
 			refused.status = re.Response.StatusCode
 		}
-		return "", refused
+		return "", time.Time{}, refused
 	}
-	return tok.AccessToken, nil
+	if tok.TokenType != "Bearer" {
+		return "", time.Time{}, &auth0TokenError{text: "Unhandled token type: " + tok.TokenType}
+	}
+	lifetime := min(time.Duration(expiresIn(tok)*float64(time.Second)), Auth0TokenMaxLifetime)
+	return tok.AccessToken, s.now().Add(lifetime), nil
+}
+
+// expiresIn is the token answer's expires_in in seconds; 0 when missing
+// (the server then asks for a new token at every use).
+func expiresIn(tok *oauth2.Token) float64 {
+	switch v := tok.Extra("expires_in").(type) {
+	case float64:
+		return v
+	case string:
+		f, _ := strconv.ParseFloat(v, 64)
+		return f
+	}
+	return 0
+}
+
+// connectionToken is the Management API token of a connection, as the
+// server gets it for a rotation's create, a rotation and a revoke: the one
+// kept in the credentials while more than Auth0TokenRefreshWithin of it
+// remains, else a new one from Auth0, which is stored (the credentials are
+// sealed again and updatedAt moves). It returns the credentials used. The
+// caller must not hold s.mu.
+func (s *Server) connectionToken(ctx context.Context, connectionID string) (string, auth0Credentials, error) {
+	s.mu.Lock()
+	c := s.st.Connections[connectionID]
+	if c == nil {
+		s.mu.Unlock()
+		return "", auth0Credentials{}, fmt.Errorf("the app connection %s no longer exists", connectionID)
+	}
+	creds := c.Credentials
+	now := s.now()
+	s.mu.Unlock()
+	if creds.AccessToken != "" && now.Before(time.UnixMilli(creds.ExpiresAt).Add(-Auth0TokenRefreshWithin)) {
+		return creds.AccessToken, creds, nil
+	}
+	token, expiresAt, err := s.managementToken(ctx, creds)
+	if err != nil {
+		return "", creds, err
+	}
+	creds.AccessToken, creds.ExpiresAt = token, expiresAt.UnixMilli()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[connectionID]; c != nil && c.Credentials.sameLogin(creds) {
+		c.Credentials = creds
+		s.sealCredentials(c)
+		c.UpdatedAt = s.now()
+		s.persist()
+	}
+	return token, creds, nil
+}
+
+// sameLogin reports whether two credentials log in the same way (the token
+// aside): a token is stored only with the credentials that obtained it.
+func (c auth0Credentials) sameLogin(o auth0Credentials) bool {
+	return c.Domain == o.Domain && c.ClientID == o.ClientID && c.ClientSecret == o.ClientSecret && c.Audience == o.Audience
 }
 
 // auth0TokenError is a refused (or failed) Management API token request;
@@ -83,26 +197,29 @@ func oauth2ErrorText(err error) string {
 	return err.Error()
 }
 
-// management builds a go-auth0 Management API client for a connection.
-func (s *Server) management(ctx context.Context, creds auth0Credentials) (*management.Management, error) {
-	tok, err := s.managementToken(ctx, creds)
+// management builds a go-auth0 Management API client for a connection,
+// with its token as connectionToken gets it.
+func (s *Server) management(ctx context.Context, connectionID string) (*management.Management, auth0Credentials, error) {
+	tok, creds, err := s.connectionToken(ctx, connectionID)
 	if err != nil {
-		return nil, err
+		return nil, creds, err
 	}
-	return management.New(creds.Domain,
+	m, err := management.New(creds.Domain,
 		management.WithStaticToken(tok),
 		management.WithClient(s.opts.Auth0HTTPClient),
 		management.WithNoRetries(),
 		management.WithNoAuth0ClientInfo(),
 	)
+	return m, creds, err
 }
 
 // issueClientSecret generates a strong secret and sets it on the Auth0
-// application, which invalidates its previous secret at once.
-func (s *Server) issueClientSecret(creds auth0Credentials, appClientID string) (string, error) {
+// application, which invalidates its previous secret at once. The caller
+// must not hold s.mu.
+func (s *Server) issueClientSecret(connectionID, appClientID string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	m, err := s.management(ctx, creds)
+	m, creds, err := s.management(ctx, connectionID)
 	if err != nil {
 		return "", err
 	}
@@ -116,11 +233,11 @@ func (s *Server) issueClientSecret(creds auth0Credentials, appClientID string) (
 }
 
 // revokeClientSecret has Auth0 generate a secret nobody knows (RotateSecret),
-// so the last issued secret stops working.
-func (s *Server) revokeClientSecret(creds auth0Credentials, appClientID string) error {
+// so the last issued secret stops working. The caller must not hold s.mu.
+func (s *Server) revokeClientSecret(connectionID, appClientID string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	m, err := s.management(ctx, creds)
+	m, creds, err := s.management(ctx, connectionID)
 	if err != nil {
 		return err
 	}

@@ -19,15 +19,18 @@ type connection struct {
 	// AddOtherAppConnection) exists only to be refused by the Auth0 routes.
 	App         string           `json:"app,omitempty"`
 	Credentials auth0Credentials `json:"credentials"`
-	CreatedAt   time.Time        `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
+	// SealedCredentials are Credentials encrypted, sealed again at every
+	// write of them; credentialsHash is their hash.
+	SealedCredentials []byte    `json:"sealedCredentials,omitempty"`
+	CreatedAt         time.Time `json:"createdAt"`
+	UpdatedAt         time.Time `json:"updatedAt"`
 }
 
 func connectionJSON(c *connection) map[string]any {
 	return map[string]any{"appConnection": map[string]any{
 		"id": c.ID, "name": c.Name, "description": c.Description, "app": "auth0", "method": "client-credentials",
 		"credentials":     map[string]any{"domain": c.Credentials.Domain, "clientId": c.Credentials.ClientID, "audience": c.Credentials.Audience},
-		"credentialsHash": c.Credentials.hash(), "projectId": c.ProjectID, "version": 1,
+		"credentialsHash": c.credentialsHash(), "projectId": c.ProjectID, "version": 1,
 		"createdAt": formatTime(c.CreatedAt), "updatedAt": formatTime(c.UpdatedAt),
 		"orgId": "local", "isPlatformManagedCredentials": false,
 	}}
@@ -46,7 +49,12 @@ type connectionBody struct {
 	} `json:"credentials"`
 }
 
-func (b connectionBody) validate(create bool) []issue {
+// validate applies the server's rules to a create (create) or update body.
+// Like the server's schemas, it trims the description and every credential
+// before checking them (backend/src/services/app-connection/
+// app-connection-schemas.ts and auth0/auth0-connection-schemas.ts): what is
+// stored is the trimmed value.
+func (b *connectionBody) validate(create bool) []issue {
 	var issues []issue
 	add := func(msg string, path ...any) {
 		issues = append(issues, issue{Code: "custom", Path: path, Message: msg})
@@ -57,8 +65,12 @@ func (b connectionBody) validate(create bool) []issue {
 	if b.Name != nil && (len(*b.Name) > 64 || !slugRe.MatchString(*b.Name)) {
 		add("name field can only contain lowercase letters, numbers, and hyphens (1-64 characters)", "name")
 	}
-	if b.Description != nil && len(*b.Description) > 256 {
-		add("String must contain at most 256 character(s)", "description")
+	if b.Description != nil {
+		trimmed := jsTrim(*b.Description)
+		b.Description = &trimmed
+		if jsLength(trimmed) > 256 {
+			add("Description cannot exceed 256 characters", "description")
+		}
 	}
 	if create && (b.Method == nil || *b.Method != "client-credentials") {
 		add("Invalid enum value. Expected 'client-credentials'", "method")
@@ -67,19 +79,31 @@ func (b connectionBody) validate(create bool) []issue {
 		add("Required", "credentials")
 	}
 	if c := b.Credentials; c != nil {
-		for field, v := range map[string]string{"domain": c.Domain, "clientId": c.ClientID, "clientSecret": c.ClientSecret, "audience": c.Audience} {
-			if v == "" {
-				add("Required", "credentials", field)
+		for _, f := range []struct {
+			field, required string
+			value           *string
+		}{
+			{"domain", "Domain required", &c.Domain},
+			{"clientId", "Client ID required", &c.ClientID},
+			{"clientSecret", "Client Secret required", &c.ClientSecret},
+			{"audience", "Audience required", &c.Audience},
+		} {
+			*f.value = jsTrim(*f.value)
+			if *f.value == "" {
+				add(f.required, "credentials", f.field)
 			}
 		}
 	}
 	return issues
 }
 
-func (s *Server) checkCredentials(w http.ResponseWriter, creds auth0Credentials) bool {
+// checkCredentials asks Auth0 for a Management API token, as the server
+// does before it stores new credentials, and keeps the token with them.
+func (s *Server) checkCredentials(w http.ResponseWriter, creds *auth0Credentials) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := s.managementToken(ctx, creds); err != nil {
+	token, expiresAt, err := s.managementToken(ctx, *creds)
+	if err != nil {
 		// The server passes on its HTTP library's own message, not Auth0's
 		// error (backend/src/services/app-connection/auth0/auth0-connection-fns.ts).
 		var refused *auth0TokenError
@@ -90,6 +114,7 @@ func (s *Server) checkCredentials(w http.ResponseWriter, creds auth0Credentials)
 		apiError(w, 400, "BadRequest", message)
 		return false
 	}
+	creds.AccessToken, creds.ExpiresAt = token, expiresAt.UnixMilli()
 	return true
 }
 
@@ -115,13 +140,14 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	if !s.checkCredentials(w, creds) {
+	if !s.checkCredentials(w, &creds) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	c := &connection{ID: uuid.NewString(), Name: *body.Name, Description: body.Description, Credentials: creds, CreatedAt: now, UpdatedAt: now}
+	s.sealCredentials(c)
 	if body.ProjectID != nil && *body.ProjectID != "" {
 		c.ProjectID = body.ProjectID
 	}
@@ -180,7 +206,7 @@ func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 			Domain: normalizeDomain(body.Credentials.Domain), ClientID: body.Credentials.ClientID,
 			ClientSecret: body.Credentials.ClientSecret, Audience: body.Credentials.Audience,
 		}
-		if !s.checkCredentials(w, *creds) {
+		if !s.checkCredentials(w, creds) {
 			return
 		}
 	}
@@ -193,7 +219,10 @@ func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 		c.Description = body.Description
 	}
 	if creds != nil {
+		// Only new credentials are encrypted again; a change of name or
+		// description leaves credentialsHash as it was.
 		c.Credentials = *creds
+		s.sealCredentials(c)
 	}
 	c.UpdatedAt = s.now()
 	s.persist()

@@ -44,11 +44,23 @@ func (b *rotationBody) validate(create bool) []issue {
 			b.Name = &name
 		}
 	}
-	if create && required(b.ProjectID != nil, "projectId") && *b.ProjectID == "" {
-		add("String must contain at least 1 character(s)", "projectId")
+	// projectId, description, secretPath and parameters.clientId are
+	// trimmed before they are checked and stored, as the server's schemas
+	// do (backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-schemas.ts
+	// and auth0-client-secret/auth0-client-secret-rotation-schemas.ts).
+	if create && required(b.ProjectID != nil, "projectId") {
+		if projectID := jsTrim(*b.ProjectID); projectID == "" {
+			add("Project ID required", "projectId")
+		} else {
+			b.ProjectID = &projectID
+		}
 	}
-	if b.Description != nil && len(*b.Description) > 256 {
-		add("String must contain at most 256 character(s)", "description")
+	if b.Description != nil {
+		description := jsTrim(*b.Description)
+		b.Description = &description
+		if jsLength(description) > 256 {
+			add("Description cannot exceed 256 characters", "description")
+		}
 	}
 	if create && required(b.ConnectionID != nil, "connectionId") && !uuidRe.MatchString(*b.ConnectionID) {
 		add("Invalid uuid", "connectionId")
@@ -57,6 +69,8 @@ func (b *rotationBody) validate(create bool) []issue {
 		add("String must contain 1-64 character(s)", "environment")
 	}
 	if create && required(b.SecretPath != nil, "secretPath") {
+		path := jsTrim(*b.SecretPath)
+		b.SecretPath = &path
 		if !strings.HasPrefix(*b.SecretPath, "/") {
 			add("Secret path must start with /", "secretPath")
 		}
@@ -76,8 +90,18 @@ func (b *rotationBody) validate(create bool) []issue {
 			add("Number must be between 0 and 59", "rotateAtUtc", "minutes")
 		}
 	}
-	if required(b.Parameters != nil, "parameters") && (*b.Parameters)["clientId"] == "" {
-		add("Required", "parameters", "clientId")
+	if required(b.Parameters != nil, "parameters") {
+		clientID := jsTrim((*b.Parameters)["clientId"])
+		if clientID == "" {
+			add("Client ID Required", "parameters", "clientId")
+		} else {
+			params := map[string]string{}
+			for k, v := range *b.Parameters {
+				params[k] = v
+			}
+			params["clientId"] = clientID
+			b.Parameters = &params
+		}
 	}
 	if required(b.SecretsMapping != nil, "secretsMapping") {
 		m := *b.SecretsMapping

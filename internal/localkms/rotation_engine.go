@@ -109,10 +109,10 @@ func (s *Server) rotate(rot *rotation, manual bool) error {
 		rot.inProgress = false
 		return fmt.Errorf("the app connection %s no longer exists", rot.ConnectionID)
 	}
-	creds, appID := conn.Credentials, rot.AppClientID
+	connectionID, appID := conn.ID, rot.AppClientID
 	var newSecret string
 	var err error
-	s.withoutLock(func() { newSecret, err = s.issueClientSecret(creds, appID) })
+	s.withoutLock(func() { newSecret, err = s.issueClientSecret(connectionID, appID) })
 	rot.inProgress = false
 	now := s.now()
 	if err != nil {

@@ -131,7 +131,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 		validationError(w, issues)
 		return
 	}
-	rot, creds, ok := s.reserveRotation(w, &body)
+	rot, _, ok := s.reserveRotation(w, &body)
 	if !ok {
 		return
 	}
@@ -143,7 +143,7 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-service.ts;
 	// this server keeps the older, harder order.) Clients must check the
 	// names first; that is right for both orders.
-	newSecret, err := s.issueClientSecret(creds, rot.AppClientID)
+	newSecret, err := s.issueClientSecret(rot.ConnectionID, rot.AppClientID)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -416,10 +416,9 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 	// Infisical's secret-rotation-v2-service.ts checks none, unlike
 	// rotate-now): a delete during a running rotation goes ahead.
 	if flags["revokeGeneratedCredentials"] {
-		creds := s.st.Connections[rot.ConnectionID].Credentials
-		appID := rot.AppClientID
+		connectionID, appID := rot.ConnectionID, rot.AppClientID
 		var err error
-		s.withoutLock(func() { err = s.revokeClientSecret(creds, appID) })
+		s.withoutLock(func() { err = s.revokeClientSecret(connectionID, appID) })
 		if err != nil {
 			// The revoke is a plain HTTP call to Auth0 whose error no
 			// handler catches: the error handler's generic 500.

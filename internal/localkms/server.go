@@ -138,6 +138,8 @@ type state struct {
 	// feature), keyed like secrets without the name; a folder without one
 	// auto-approves.
 	AIAccessPolicies map[string]AIAccessPolicy `json:"aiAccessPolicies,omitempty"`
+	// SealKey encrypts connections' credentials (see sealCredentials).
+	SealKey []byte `json:"sealKey,omitempty"`
 }
 
 type project struct {
@@ -208,6 +210,7 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 		}
 	}
 	s.rotationRoutesOff.Store(opts.WithoutRotationRoutes)
+	s.ensureSealKey()
 	s.handler = s.routes()
 	return s, nil
 }

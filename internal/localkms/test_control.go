@@ -74,13 +74,19 @@ func (s *Server) AddOtherAppConnection(app, name string) string {
 	return c.ID
 }
 
-// ChangeConnectionSecretOutOfBand sets a connection's client secret as a
-// user of the KMS UI would (its credentialsHash changes).
-func (s *Server) ChangeConnectionSecretOutOfBand(id, clientSecret string) {
+// EditConnectionCredentialsOutOfBand changes a connection's credentials as a
+// user of the KMS UI would: they are encrypted again (credentialsHash moves)
+// and the Management API token kept with them is dropped, so the next use
+// asks Auth0 with the new ones. edit gets the domain (with its https://),
+// client id, client secret and audience.
+func (s *Server) EditConnectionCredentialsOutOfBand(id string, edit func(domain, clientID, clientSecret, audience *string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.st.Connections[id]; c != nil {
-		c.Credentials.ClientSecret = clientSecret
+		cr := &c.Credentials
+		edit(&cr.Domain, &cr.ClientID, &cr.ClientSecret, &cr.Audience)
+		cr.AccessToken, cr.ExpiresAt = "", 0
+		s.sealCredentials(c)
 		c.UpdatedAt = s.now()
 		s.persist()
 	}
@@ -165,4 +171,15 @@ func (s *Server) OIDCLogins(identityID string) []OIDCLogin {
 		return append([]OIDCLogin(nil), o.Logins...)
 	}
 	return nil
+}
+
+// ConnectionCredentialsHash is a connection's credentialsHash as GET would
+// answer it (tests), without a login whose token a moved clock has expired.
+func (s *Server) ConnectionCredentialsHash(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.st.Connections[id]; c != nil {
+		return c.credentialsHash()
+	}
+	return ""
 }

@@ -70,7 +70,9 @@ func preflightFor(plan, config appConnectionAuth0Model, state *appConnectionAuth
 	}
 	p := &auth0Preflight{
 		domain: plan.Domain.ValueString(), clientID: plan.ClientID.ValueString(),
-		clientSecret: secret.ValueString(), audience: plan.Audience.ValueString(), rootCAs: rootCAs,
+		// The KMS trims the secret before it logs in with it; so does the
+		// preflight, or a secret read with file() would fail here only.
+		clientSecret: jsTrim(secret.ValueString()), audience: plan.Audience.ValueString(), rootCAs: rootCAs,
 	}
 	if !plan.RotatedClientIDs.IsUnknown() {
 		for _, el := range plan.RotatedClientIDs.Elements() {

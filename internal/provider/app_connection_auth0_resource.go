@@ -50,7 +50,6 @@ type appConnectionAuth0Model struct {
 	ClientSecret          types.String `tfsdk:"client_secret"`
 	ClientSecretWO        types.String `tfsdk:"client_secret_wo"`
 	ClientSecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
-	CredentialsHash       types.String `tfsdk:"credentials_hash"`
 	Preflight             types.Bool   `tfsdk:"preflight"`
 	RotatedClientIDs      types.Set    `tfsdk:"rotated_client_ids"`
 	Method                types.String `tfsdk:"method"`
@@ -71,8 +70,17 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 			"Auth0 when the connection is created or its credentials change.\n\n" +
 			"The KMS never returns the client secret. Give it as `client_secret` (sensitive, kept in state) or, on " +
 			"Terraform 1.11+ / OpenTofu 1.11+, as write-only `client_secret_wo` with `client_secret_wo_version` (bump " +
-			"the version to send a new secret; nothing of it is stored). A secret changed outside Terraform is noticed " +
-			"through `credentials_hash` and planned back.\n\n" +
+			"the version to send a new secret; nothing of it is stored).\n\n" +
+			"**Drift.** The KMS answers the connection's `domain`, `client_id` and `audience`, so a change made to them " +
+			"outside Terraform shows in the plan, which sends the configured credentials (secret included) back. A secret " +
+			"changed outside Terraform alone cannot be seen: the KMS never answers it, and its `credentialsHash` says " +
+			"nothing about it. That hash is a SHA-256 of the encrypted credentials, which the KMS encrypts again, with a " +
+			"new random nonce, whenever it stores the Auth0 Management API token it keeps with them (a token lasts at " +
+			"most 10 minutes and is replaced once less than 5 remain: on a rotation's create, a manual or scheduled " +
+			"rotation, a revoke on delete). The hash and the connection's `updatedAt` therefore move with no credential " +
+			"changed; the provider keeps no hash and plans nothing because `updated_at` moved. To send the secret again, bump " +
+			"`client_secret_wo_version`, or, with `client_secret`, remove the connection from state and import it " +
+			"(the next apply then sends the secret).\n\n" +
 			"**Preflight.** When the connection is created, or its domain, client ID, audience, secret or " +
 			"`rotated_client_ids` change, the provider itself asks Auth0 (from where Terraform runs) for a Management " +
 			"API token for `audience` and fails the plan when the grant lacks `read:clients` or `update:client_keys` " +
@@ -98,9 +106,9 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "A description, at most 256 characters.",
+				MarkdownDescription: "A description, at most 256 characters, without white space at either end (the KMS trims it, so it is refused; wrap a heredoc in `chomp()`).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
+				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection.",
@@ -109,30 +117,30 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"domain": schema.StringAttribute{
-				MarkdownDescription: "The Auth0 tenant's domain, e.g. `example.us.auth0.com`, without `https://` (which the KMS adds).",
+				MarkdownDescription: "The Auth0 tenant's domain, e.g. `example.us.auth0.com`, without `https://` (which the KMS adds) and without white space at either end (which the KMS would trim).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+(:\d+)?$`), "must be a host name such as example.us.auth0.com, without a scheme or path")},
+				Validators:          []validator.String{serverTrimmed(), stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+(:\d+)?$`), "must be a host name such as example.us.auth0.com, without a scheme or path")},
 			},
 			"client_id": schema.StringAttribute{
-				MarkdownDescription: "Client ID of the Machine-to-Machine application.",
+				MarkdownDescription: "Client ID of the Machine-to-Machine application, without white space at either end (which the KMS would trim).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtLeast(1)},
 			},
 			"audience": schema.StringAttribute{
 				MarkdownDescription: "Audience of the Management API, ending in `/`. Defaults to `https://<domain>/api/v2/`. " +
 					"The KMS sends its Management API calls to this URL followed by `clients/<client id>`, so an audience without " +
-					"the trailing slash would make every rotation fail; it is refused at plan time.",
+					"the trailing slash would make every rotation fail; it is refused at plan time, as is white space at either end (which the KMS would trim).",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(audiencePattern, audienceRule)},
+				Validators: []validator.String{serverTrimmed(), stringvalidator.RegexMatches(audiencePattern, audienceRule)},
 			},
 			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes. Exactly one of the two is required.",
+				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes. Exactly one of the two is required. The KMS trims white space from both ends of the secret before it uses it (the preflight does the same), so a secret read with `file()` may keep its final newline.",
 				Optional:            true,
 				Sensitive:           true,
 			},
 			"client_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`.",
+				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`. Trimmed by the KMS, as `client_secret` is.",
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
@@ -140,10 +148,6 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 			"client_secret_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `client_secret_wo`: change it to send a new write-only secret.",
 				Optional:            true,
-			},
-			"credentials_hash": schema.StringAttribute{
-				MarkdownDescription: "The KMS's hash of the credentials; a change made outside Terraform shows here.",
-				Computed:            true,
 			},
 			"preflight": schema.BoolAttribute{
 				MarkdownDescription: "Check the connection at Auth0 from where Terraform runs, at plan time (see above). " +
@@ -166,8 +170,10 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 			"method":     computedString("Authentication method: `client-credentials`.", useState),
 			"created_at": computedString("When the connection was created (RFC 3339, UTC).", useState),
 			"updated_at": schema.StringAttribute{
-				MarkdownDescription: "When the connection was last changed (RFC 3339, UTC).",
-				Computed:            true,
+				MarkdownDescription: "When the KMS last wrote the connection (RFC 3339, UTC). It also moves when the KMS " +
+					"stores a new Auth0 Management API token with the credentials (see **Drift**), so it is no sign that " +
+					"anything was changed; the provider plans nothing because of it.",
+				Computed: true,
 			},
 		},
 	}
@@ -195,8 +201,8 @@ func normalizeDomain(domain string) string {
 	return "https://" + domain
 }
 
-// ModifyPlan fills in the default audience, and keeps updated_at and the
-// hash known when nothing the KMS holds changes.
+// ModifyPlan fills in the default audience, and keeps updated_at known when
+// nothing the KMS holds changes.
 func (r *appConnectionAuth0Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -215,9 +221,9 @@ func (r *appConnectionAuth0Resource) ModifyPlan(ctx context.Context, req resourc
 		var state appConnectionAuth0Model
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if connectionUnchanged(plan, state) {
-			plan.UpdatedAt, plan.CredentialsHash = state.UpdatedAt, state.CredentialsHash
+			plan.UpdatedAt = state.UpdatedAt
 		} else {
-			plan.UpdatedAt, plan.CredentialsHash = types.StringUnknown(), types.StringUnknown()
+			plan.UpdatedAt = types.StringUnknown()
 		}
 		prior = &state
 	}
@@ -289,13 +295,8 @@ func (r *appConnectionAuth0Resource) Read(ctx context.Context, req resource.Read
 	if next.Preflight.IsNull() {
 		next.Preflight = types.BoolValue(true) // imported: the attribute's default
 	}
-	// The secret is never answered back: a hash that moved means it (or
-	// the credentials around it) changed outside Terraform. Forget what
-	// state says was sent, so the plan sends the configured secret again.
-	if !state.CredentialsHash.IsNull() && state.CredentialsHash.ValueString() != current.CredentialsHash {
-		next.ClientSecret = types.StringNull()
-		next.ClientSecretWOVersion = types.Int64Null()
-	}
+	// credentialsHash is not compared: the KMS moves it whenever it stores
+	// a new Management API token (see the Drift section of the schema).
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 }
 
@@ -389,7 +390,6 @@ func (m *appConnectionAuth0Model) setFromAPI(c *kms.Auth0Connection, prior appCo
 	m.ClientID = types.StringValue(c.Credentials.ClientID)
 	m.Audience = types.StringValue(c.Credentials.Audience)
 	m.ClientSecretWO = types.StringNull()
-	m.CredentialsHash = types.StringValue(c.CredentialsHash)
 	m.Method = types.StringValue(c.Method)
 	m.CreatedAt = types.StringValue(c.CreatedAt)
 	m.UpdatedAt = types.StringValue(c.UpdatedAt)

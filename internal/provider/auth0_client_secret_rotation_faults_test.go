@@ -194,7 +194,7 @@ func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 			// The connection loses update:client_keys: the rotation fails
 			// with Auth0's reason, and nothing is half-done.
 			PreConfig: func() {
-				env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
+				grantManagementScopes(env, "read:clients")
 			},
 			Config:      trigger("two"),
 			ExpectError: wrapTolerant(`(?s)Could not rotate the Auth0 client secret.*HTTP 500.*Insufficient scope, expected any of: update:client_keys`),
@@ -220,7 +220,7 @@ func TestAccFaults_rotationRefusedByAuth0(t *testing.T) {
 		},
 		resource.TestStep{
 			PreConfig: func() {
-				env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients", "update:client_keys"})
+				grantManagementScopes(env, "read:clients", "update:client_keys")
 			},
 			Config: trigger("two"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{

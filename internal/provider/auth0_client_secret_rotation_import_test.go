@@ -87,7 +87,7 @@ func TestAccAuth0ClientSecretRotation_importFailedRotation(t *testing.T) {
 			{
 				PreConfig: func() {
 					created = createOutsideTerraform(t, env, "/")
-					env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
+					grantManagementScopes(env, "read:clients")
 					if _, err := env.Client.RotateAuth0ClientSecret(context.Background(), created.ID, created.LastRotatedAt); err == nil {
 						t.Fatal("the rotation succeeded without update:client_keys")
 					}

@@ -136,7 +136,7 @@ func TestAccAuth0ClientSecretRotation_lostAnswerAfterFailing(t *testing.T) {
 				// Auth0 refuses (the connection lost update:client_keys), the
 				// KMS records the failure, then the connection drops.
 				PreConfig: func() {
-					env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
+					grantManagementScopes(env, "read:clients")
 					env.KMS.InjectFault(localkms.Fault{Route: routeRotate, DropAfterAct: true, Times: 1})
 				},
 				Config:      withProvider(env, wanted),
@@ -180,7 +180,7 @@ func TestAccAuth0ClientSecretRotation_lostAnswerAfterFailing(t *testing.T) {
 					},
 				},
 				PreConfig: func() {
-					env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients", "update:client_keys"})
+					grantManagementScopes(env, "read:clients", "update:client_keys")
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(rotationAddr, tfjsonpath.New("id")),

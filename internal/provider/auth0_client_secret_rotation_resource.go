@@ -81,14 +81,14 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "A description of the rotation, at most 256 characters.",
+				MarkdownDescription: "A description of the rotation, at most 256 characters, without white space at either end (the KMS trims it, so it is refused; wrap a heredoc in `chomp()`).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
+				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation (in the other project, where the old mapped secrets are not in the way).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"connection_id": schema.StringAttribute{
@@ -159,6 +159,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 							"then issues the new application's secret into the mapped secrets. The previous application's secret is left as it is.",
 						Required: true,
 						Validators: []validator.String{
+							serverTrimmed(),
 							stringvalidator.LengthAtLeast(1),
 							stringvalidator.RegexMatches(noSpacePattern, "must be an Auth0 client ID, without spaces"),
 						},

@@ -498,7 +498,7 @@ func TestAccAuth0ClientSecretRotation_scheduledFailureShowsAsFailed(t *testing.T
 				// Auth0 stops granting update:client_keys; the scheduler's
 				// five tries fail, and a refresh shows the failure.
 				PreConfig: func() {
-					env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"})
+					grantManagementScopes(env, "read:clients")
 					env.Clock.Advance(49 * time.Hour)
 					for range 5 {
 						if env.KMS.Tick() != 1 {

@@ -442,7 +442,7 @@ func TestAccServerRules_failedRotationSetsNextRotationEvenWithAutoRotationOff(t 
 				},
 			},
 			{
-				PreConfig:   func() { env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients"}) },
+				PreConfig:   func() { grantManagementScopes(env, "read:clients") },
 				Config:      rotationHCL(env, body("two")),
 				ExpectError: wrapTolerant(`(?s)Could not rotate the Auth0 client secret`),
 			},
@@ -465,7 +465,7 @@ func TestAccServerRules_failedRotationSetsNextRotationEvenWithAutoRotationOff(t 
 				// Fixed: the owed rotation succeeds; auto-rotation being off,
 				// next_rotation_at is null again.
 				PreConfig: func() {
-					env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{"read:clients", "update:client_keys"})
+					grantManagementScopes(env, "read:clients", "update:client_keys")
 				},
 				Config: rotationHCL(env, body("two")),
 				ConfigStateChecks: []statecheck.StateCheck{
