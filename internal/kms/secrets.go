@@ -79,18 +79,3 @@ func (c *Client) GetSecret(ctx context.Context, projectID, environment, secretPa
 	}
 	return out.Secret, nil
 }
-
-// SecretExists reports whether a secret of that name exists in the folder:
-// false on a 404, true on any 200 (a secret held back under an AI-access
-// policy exists too). Any other answer is an error.
-func (c *Client) SecretExists(ctx context.Context, projectID, environment, secretPath, name string) (bool, error) {
-	_, err := c.readSecret(ctx, projectID, environment, secretPath, name)
-	switch {
-	case err == nil:
-		return true, nil
-	case IsNotFound(err):
-		return false, nil
-	default:
-		return false, err
-	}
-}

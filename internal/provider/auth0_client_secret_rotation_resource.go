@@ -299,6 +299,9 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 	if req.State.Raw.IsNull() {
+		if resp.Diagnostics.Append(planFolderCheck(ctx, r.client, plan, nil)...); resp.Diagnostics.HasError() {
+			return
+		}
 		if !plan.AutoRotationEnabled.IsNull() && !plan.AutoRotationEnabled.ValueBool() {
 			return
 		}
@@ -312,6 +315,9 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 	}
 
 	refuseStrandingReplacement(ctx, plan, state, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(planFolderCheck(ctx, r.client, plan, &state)...)
+	}
 	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
 	resp.Diagnostics.Append(diags...)
 	rotates := triggered || !plan.Parameters.Equal(state.Parameters) || owed
@@ -369,7 +375,13 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ensureMappedSecretsFree(ctx, r.client, body, &resp.Diagnostics)
+	// The names must be proven free before the create is sent (see
+	// auth0_client_secret_rotation_mapped_names.go); they stay claimed for
+	// this process whatever the create's outcome.
+	where := rotationFolder{project: body.ProjectID, environment: body.Environment, secretPath: body.SecretPath}
+	resp.Diagnostics.Append(checkMappedNames(ctx, r.client, where, []mappedName{
+		{attr: "client_id", name: body.SecretsMapping.ClientID}, {attr: "client_secret", name: body.SecretsMapping.ClientSecret},
+	}, true)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -439,6 +451,14 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 			return
 		}
 		latest = updated
+		if patch.SecretsMapping != nil {
+			// The KMS renamed the mapped secrets.
+			old := objectAs[secretsMappingModel](ctx, state.SecretsMapping, &resp.Diagnostics)
+			renameMappedNames(r.client, stateFolder(state), map[string]string{
+				old.ClientID.ValueString():     patch.SecretsMapping.ClientID,
+				old.ClientSecret.ValueString(): patch.SecretsMapping.ClientSecret,
+			})
+		}
 	}
 	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
 	resp.Diagnostics.Append(diags...)
@@ -501,7 +521,19 @@ func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req reso
 	})
 	if err != nil && !kms.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not delete the Auth0 client secret rotation", apiErrorDetail(err))
+		return
 	}
+	if err == nil && state.DeleteSecretsOnDestroy.ValueBool() {
+		// A rotation that replaces this one may now take the names.
+		m := objectAs[secretsMappingModel](ctx, state.SecretsMapping, &resp.Diagnostics)
+		forgetMappedNames(r.client, stateFolder(state), m.ClientID.ValueString(), m.ClientSecret.ValueString())
+	}
+}
+
+// stateFolder is the folder of a rotation in state.
+func stateFolder(state auth0RotationModel) rotationFolder {
+	return rotationFolder{project: state.ProjectID.ValueString(), environment: state.Environment.ValueString(),
+		secretPath: normalizeSecretPath(state.SecretPath.ValueString())}
 }
 
 func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
