@@ -29,7 +29,7 @@ import (
 // per provider process answers it for every rotation of the folder; the
 // names the process creates are added to it, so that two rotations of one
 // apply cannot both claim a name. The plan lists the folder too, which tells
-// a wrong environment or folder, and a taken name, before anything is made.
+// a wrong environment or folder before anything is made.
 
 // folderNames is what one provider process knows of one folder's names.
 type folderNames struct {
@@ -116,8 +116,8 @@ func (m mappedName) path() path.Path { return path.Root("secrets_mapping").AtNam
 // checkMappedNames lists the folder (once per process) and says why a
 // rotation with these names cannot be created there: a missing environment
 // or folder, or a taken name. With claim, free names are taken for this
-// process in the same step, so no other rotation of the run can take them.
-// Unknown names (empty) are not checked.
+// process in the same step, so no other rotation of the run can take them;
+// without, it only checks the folder (and names must be nil).
 func checkMappedNames(ctx context.Context, client *kms.Client, where rotationFolder, names []mappedName, claim bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	f := mappedNames.folder(client, where.project, where.environment, where.secretPath, true)
@@ -128,9 +128,8 @@ func checkMappedNames(ctx context.Context, client *kms.Client, where rotationFol
 			diags.Append(f.missing.diagnostic(where))
 			return diags
 		}
-		attr := names[0].path()
 		if claim {
-			diags.AddAttributeError(attr, "Could not check that the mapped secret names are free",
+			diags.AddAttributeError(names[0].path(), "Could not check that the mapped secret names are free",
 				fmt.Sprintf("Before creating the rotation the provider lists the secrets of environment %q, folder %q, to make sure "+
 					"the mapped names are free (the KMS changes the Auth0 application's secret before it refuses a taken name). "+
 					"That listing failed, so nothing was created: %s\n\nThe machine identity needs permission to read (or describe) "+
@@ -139,15 +138,14 @@ func checkMappedNames(ctx context.Context, client *kms.Client, where rotationFol
 			// The identity may lack the permission to list while still being
 			// allowed to create, or the KMS may be briefly unavailable: the
 			// apply checks again before it creates anything.
-			diags.AddAttributeWarning(attr, "Mapped secret names not checked",
-				fmt.Sprintf("Could not list the secrets of environment %q, folder %q to check the mapped names before the apply: %v",
+			diags.AddAttributeWarning(path.Root("secret_path"), "Folder not checked",
+				fmt.Sprintf("Could not list the secrets of environment %q, folder %q to check the folder before the apply: %v",
 					where.environment, where.secretPath, err))
 		}
 		return diags
 	}
 	for _, n := range names {
 		switch {
-		case n.name == "":
 		case f.inFolder[n.name]:
 			diags.AddAttributeError(n.path(), "Mapped secret already exists",
 				fmt.Sprintf("secrets_mapping.%s names secret %q, which already exists in environment %q, folder %q of project %s. "+
@@ -289,11 +287,16 @@ func (m *missingFolder) diagnostic(where rotationFolder) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("secret_path"), "Folder not found", detail)
 }
 
-// planFolderCheck checks, at plan, the folder a rotation is about to be
-// created in: new rotations, and replacements that move to another folder
-// (a replacement in the same folder is refuseStrandingReplacement's). It
-// costs the folder's listing, once per folder and process, which the apply's
-// creates then use.
+// planFolderCheck checks, at plan, that the folder a rotation is about to be
+// created in exists: new rotations, and replacements that move to another
+// folder. It costs the folder's listing, once per folder and process, which
+// the apply's creates then use.
+//
+// It does not judge the mapped names: the CLI plans the create of a
+// replacement as a new resource (no prior state), and the rotation it
+// replaces may still hold the names then, to free them before the create
+// (delete_secrets_on_destroy). The names are judged before each create, and
+// a replacement in the same folder by refuseStrandingReplacement.
 func planFolderCheck(ctx context.Context, client *kms.Client, plan auth0RotationModel, state *auth0RotationModel) diag.Diagnostics {
 	if client == nil || plan.ProjectID.IsUnknown() || plan.Environment.IsUnknown() || plan.SecretPath.IsUnknown() ||
 		plan.ProjectID.IsNull() || plan.Environment.IsNull() {
@@ -307,20 +310,5 @@ func planFolderCheck(ctx context.Context, client *kms.Client, plan auth0Rotation
 		normalizeSecretPath(state.SecretPath.ValueString()) == where.secretPath {
 		return nil
 	}
-	var diags diag.Diagnostics
-	names := []mappedName{{attr: "client_id"}, {attr: "client_secret"}}
-	if !plan.SecretsMapping.IsUnknown() && !plan.SecretsMapping.IsNull() {
-		m := objectAs[secretsMappingModel](ctx, plan.SecretsMapping, &diags)
-		if !m.ClientID.IsUnknown() {
-			names[0].name = m.ClientID.ValueString()
-		}
-		if !m.ClientSecret.IsUnknown() {
-			names[1].name = m.ClientSecret.ValueString()
-		}
-	}
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(checkMappedNames(ctx, client, where, names, false)...)
-	return diags
+	return checkMappedNames(ctx, client, where, nil, false)
 }

