@@ -99,7 +99,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "Slug of the project environment (e.g. `dev`, `prod`), at most 64 characters. Changing it replaces the rotation.",
+				MarkdownDescription: "Slug of the project environment (e.g. `dev`, `prod`), at most 64 characters. Checked at plan for a new rotation (an unknown slug is refused, naming the project's environments). Changing it replaces the rotation.",
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 64),
@@ -108,7 +108,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"secret_path": schema.StringAttribute{
-				MarkdownDescription: "Folder path of the rotation and its mapped secrets, starting with `/`. The folder must exist. Defaults to `/`. A trailing slash is ignored. Changing it replaces the rotation.",
+				MarkdownDescription: "Folder path of the rotation and its mapped secrets, starting with `/`. The folder must exist (checked at plan for a new rotation; the rotation does not create it). Defaults to `/`. A trailing slash is ignored. Changing it replaces the rotation.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString("/"),
@@ -167,10 +167,11 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 			},
 			"secrets_mapping": schema.SingleNestedAttribute{
 				MarkdownDescription: "Names of the KMS secrets, in the rotation's folder, that receive the credentials. They must differ, and must " +
-					"not exist before the rotation is created: the KMS replaces the Auth0 application's secret *before* it checks the " +
-					"names, so a create it refuses for a taken name would already have locked the application's consumers out. The " +
-					"provider therefore reads both names first (one request each) and sends no create while one is taken (a secret the " +
-					"KMS holds back under an AI-access policy counts as taken). Renaming them updates in place (the secrets are renamed).",
+					"not exist in the folder itself before the rotation is created: the Hanzo KMS replaces the Auth0 application's secret " +
+					"*before* it checks the names, so a create it refuses for a taken name would already have locked the application's " +
+					"consumers out. The provider therefore lists the folder's secret names first (once per folder and run; a secret that " +
+					"only reaches the folder through an import does not count) and sends no create while a name is taken, or mapped by " +
+					"another rotation of the same run. Renaming them updates in place (the secrets are renamed).",
 				Required: true,
 				Attributes: map[string]schema.Attribute{
 					"client_id": schema.StringAttribute{
