@@ -140,7 +140,9 @@ func (s *Server) sortedSecrets() []*secret {
 	for _, sec := range s.st.Secrets {
 		out = append(out, sec)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key || (out[i].Key == out[j].Key && out[i].Path < out[j].Path) })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Key < out[j].Key || (out[i].Key == out[j].Key && out[i].Path < out[j].Path)
+	})
 	return out
 }
 
