@@ -85,21 +85,22 @@ func TestClientReportsAMissingRouteWithItsHost(t *testing.T) {
 	}
 }
 
-// SecretExists must not take a missing route for a free name: the create it
-// guards would then replace the Auth0 secret of a name that may be taken.
-func TestSecretExistsOnAMissingRouteIsAnError(t *testing.T) {
+// The folder listing must not take a missing route for an empty folder (every
+// name free) nor for a missing folder: the create it guards would then replace
+// the Auth0 secret of a name that may be taken.
+func TestSecretListingOnAMissingRouteIsAnError(t *testing.T) {
 	f, srv := newFakeKMS(t)
 	f.handler = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-		if strings.HasPrefix(r.URL.Path, "/api/v4/secrets/") {
+		if strings.HasPrefix(r.URL.Path, "/api/v4/secrets") {
 			fastify404(w, r)
 			return true
 		}
 		return false
 	}
 	c, _ := newTestClient(t, srv)
-	exists, err := c.SecretExists(context.Background(), "p", "dev", "/", "AUTH0_CLIENT_ID")
-	if err == nil || !IsRouteNotFound(err) {
-		t.Fatalf("SecretExists on a missing route = %v, %v; want a route-not-found error", exists, err)
+	names, err := c.ListSecretNames(context.Background(), "p", "dev", "/")
+	if err == nil || !IsRouteNotFound(err) || IsSecretPathNotFound(err) {
+		t.Fatalf("ListSecretNames on a missing route = %v, %v; want a route-not-found error", names, err)
 	}
 }
 

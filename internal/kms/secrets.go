@@ -89,20 +89,3 @@ func (c *Client) GetSecret(ctx context.Context, projectID, environment, secretPa
 	}
 	return out.Secret, nil
 }
-
-// SecretExists reports whether a secret of that name exists in the folder:
-// false on the service's 404, true on a 200. Any other answer is an error: a
-// route the server does not serve proves nothing, and a read held back by an
-// AI-access policy (a *SecretNotReadableError) does not say whether the name
-// exists, since the server holds back every name of such a folder.
-func (c *Client) SecretExists(ctx context.Context, projectID, environment, secretPath, name string) (bool, error) {
-	_, err := c.readSecret(ctx, projectID, environment, secretPath, name)
-	switch {
-	case err == nil:
-		return true, nil
-	case IsNotFound(err):
-		return false, nil
-	default:
-		return false, err
-	}
-}

@@ -46,11 +46,11 @@ func TestContentTypeOnlyWithABody(t *testing.T) {
 	if _, err := c.UpdateAuth0ClientSecretRotation(ctx, "r1", UpdateAuth0ClientSecretRotationRequest{Name: ptr("x")}); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = c.SecretExists(ctx, "p", "dev", "/", "NAME")
+	_, _ = c.ListSecretNames(ctx, "p", "dev", "/")
 	// A login, the three bodiless kinds (POST rotate, DELETE, GET) and a PATCH.
 	seen := strings.Join(mapKeys(contentTypes), "\n")
 	for _, want := range []string{"POST /api/v1/auth/universal-auth/login", "POST " + auth0RotationsPath + "/r1/rotate-secrets (body 0",
-		"DELETE " + auth0RotationsPath + "/r1 (body 0", "GET /api/v4/secrets/NAME (body 0", "PATCH " + auth0RotationsPath + "/r1 (body"} {
+		"DELETE " + auth0RotationsPath + "/r1 (body 0", "GET /api/v4/secrets (body 0", "PATCH " + auth0RotationsPath + "/r1 (body"} {
 		if !strings.Contains(seen, want) {
 			t.Errorf("no request %q among:\n%s", want, seen)
 		}
@@ -67,22 +67,17 @@ func mapKeys(m map[string]string) []string {
 
 func ptr[T any](v T) *T { return &v }
 
-// A read answers the service's 404 (free), 200 with a secret, or, under an
-// AI-access policy requiring approval, the bare 500 the server's error
-// handler gives when the route's response schema refuses a null secret: that
-// says nothing about the name, so it is an error that explains itself.
-func TestSecretExistsAndHeldBackSecrets(t *testing.T) {
+// A read by name answers 200 with a secret, or, under an AI-access policy
+// requiring approval, the bare 500 the server's error handler gives when the
+// route's response schema refuses a null secret: an error that explains itself.
+func TestGetSecretAndHeldBackSecrets(t *testing.T) {
 	f, srv := newFakeKMS(t)
 	f.handler = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
 		switch r.URL.Path {
-		case "/api/v4/secrets/FREE":
-			writeErr(w, 404, "NotFound", `"Secret with name 'FREE' not found"`)
 		case "/api/v4/secrets/TAKEN":
 			_, _ = fmt.Fprint(w, `{"secret":{"id":"s1","secretKey":"TAKEN","secretValue":"v","version":1}}`)
 		case "/api/v4/secrets/HELD":
 			writeErr(w, 500, "InternalServerError", `"Something went wrong"`)
-		case "/api/v4/secrets/DENIED":
-			writeErr(w, 403, "PermissionDenied", `"You are not allowed to read on secrets"`)
 		default:
 			return false
 		}
@@ -90,19 +85,6 @@ func TestSecretExistsAndHeldBackSecrets(t *testing.T) {
 	}
 	c, _ := newTestClient(t, srv)
 	ctx := context.Background()
-	for name, want := range map[string]bool{"FREE": false, "TAKEN": true} {
-		got, err := c.SecretExists(ctx, "p", "dev", "/", name)
-		if err != nil || got != want {
-			t.Errorf("SecretExists(%s) = %v, %v; want %v", name, got, err, want)
-		}
-	}
-	if _, err := c.SecretExists(ctx, "p", "dev", "/", "DENIED"); err == nil {
-		t.Errorf("a refused read counted as an answer")
-	}
-	if _, err := c.SecretExists(ctx, "p", "dev", "/", "HELD"); !IsSecretNotReadable(err) {
-		t.Errorf("a held-back read counted as an answer: %v", err)
-	}
-
 	_, err := c.GetSecret(ctx, "p", "dev", "/app", "HELD")
 	if !IsSecretNotReadable(err) {
 		t.Fatalf("GetSecret of a held-back secret: %v", err)

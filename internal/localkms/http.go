@@ -72,7 +72,10 @@ func (s *Server) mux(withRotations bool) *http.ServeMux {
 	handle("DELETE /api/v1/app-connections/auth0/{id}", true, s.deleteConnection)
 	handle("GET /api/v1/app-connections/auth0/{id}/clients", true, s.listConnectionClients)
 
+	handle("GET /api/v4/secrets", true, s.listSecretsV4)
 	handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
+	handle("GET /api/v2/folders", true, s.listFolders)
+	handle("GET /api/v1/projects/{projectId}", true, s.getProject)
 	handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
 
 	mux.HandleFunc("/", s.webAppOrRouteNotFound)

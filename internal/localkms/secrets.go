@@ -75,6 +75,11 @@ func (s *Server) getSecret(w http.ResponseWriter, r *http.Request, projectParam 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sec := s.st.Secrets[secretKey(projectID, env, path, name)]
+	if sec == nil && projectParam == "projectId" && q.Get("includeImports") != "false" {
+		// The Hanzo fork's v4 read by name looks through the folder's
+		// imports unless told not to (includeImports defaults to true).
+		sec = s.importedSecret(projectID, env, path, name)
+	}
 	if sec == nil {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Secret with name '%s' not found", name))
 		return

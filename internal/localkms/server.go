@@ -132,6 +132,7 @@ type state struct {
 	Tokens         map[string]*token        `json:"tokens"`
 	Projects       map[string]*project      `json:"projects"`
 	Secrets        map[string]*secret       `json:"secrets"`
+	Imports        []*secretImport          `json:"imports,omitempty"`
 	Rotations      map[string]*rotation     `json:"rotations"`
 	Connections    map[string]*connection   `json:"connections"`
 	// AIAccessPolicies are the folders' AI-access policies (a Hanzo KMS

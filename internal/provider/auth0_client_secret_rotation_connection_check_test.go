@@ -96,13 +96,14 @@ func TestAccRotationConnectionCheck_requestCounts(t *testing.T) {
 		}
 	}
 
-	expect("plan of a new rotation", run(config, "plan", "-input=false"), map[string]int{getConnectionRoute: 1})
+	expect("plan of a new rotation", run(config, "plan", "-input=false"), map[string]int{getConnectionRoute: 1, routeSecretList: 1})
 	run(config, "apply", "-auto-approve", "-input=false")
 	getRotation := routeGet
 	expect("plan of an unchanged rotation", run(config, "plan", "-input=false", "-detailed-exitcode"), map[string]int{getRotation: 1})
 	expect("refresh of an unchanged rotation", run(config, "apply", "-refresh-only", "-auto-approve", "-input=false"), map[string]int{getRotation: 1})
 	moved := strings.Replace(config, env.ConnectionID, other.ID, 1)
+	// A replacement's create is planned as a new rotation: its folder is listed.
 	expect("plan moving the rotation to another connection", run(moved, "plan", "-input=false"),
-		map[string]int{getRotation: 1, getConnectionRoute: 1})
+		map[string]int{getRotation: 1, getConnectionRoute: 1, routeSecretList: 1})
 	run(env.ProviderBlock(), "apply", "-auto-approve", "-input=false")
 }

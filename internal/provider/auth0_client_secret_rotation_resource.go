@@ -99,7 +99,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "Slug of the project environment (e.g. `dev`, `prod`), at most 64 characters. Changing it replaces the rotation.",
+				MarkdownDescription: "Slug of the project environment (e.g. `dev`, `prod`), at most 64 characters. Checked at plan for a new rotation (an unknown slug is refused, naming the project's environments). Changing it replaces the rotation.",
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 64),
@@ -108,7 +108,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"secret_path": schema.StringAttribute{
-				MarkdownDescription: "Folder path of the rotation and its mapped secrets, starting with `/`. The folder must exist. Defaults to `/`. A trailing slash is ignored. Changing it replaces the rotation.",
+				MarkdownDescription: "Folder path of the rotation and its mapped secrets, starting with `/`. The folder must exist (checked at plan for a new rotation; the rotation does not create it). Defaults to `/`. A trailing slash is ignored. Changing it replaces the rotation.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString("/"),
@@ -168,10 +168,11 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 			},
 			"secrets_mapping": schema.SingleNestedAttribute{
 				MarkdownDescription: "Names of the KMS secrets, in the rotation's folder, that receive the credentials. They must differ, and must " +
-					"not exist before the rotation is created: the KMS replaces the Auth0 application's secret *before* it checks the " +
-					"names, so a create it refuses for a taken name would already have locked the application's consumers out. The " +
-					"provider therefore reads both names first (one request each) and sends no create while one is taken (a secret the " +
-					"KMS holds back under an AI-access policy counts as taken). Renaming them updates in place (the secrets are renamed).",
+					"not exist in the folder itself before the rotation is created: the Hanzo KMS replaces the Auth0 application's secret " +
+					"*before* it checks the names, so a create it refuses for a taken name would already have locked the application's " +
+					"consumers out. The provider therefore lists the folder's secret names first (once per folder and run; a secret that " +
+					"only reaches the folder through an import does not count) and sends no create while a name is taken, or mapped by " +
+					"another rotation of the same run. Renaming them updates in place (the secrets are renamed).",
 				Required: true,
 				Attributes: map[string]schema.Attribute{
 					"client_id": schema.StringAttribute{
@@ -300,6 +301,9 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 	if req.State.Raw.IsNull() {
+		if resp.Diagnostics.Append(planFolderCheck(ctx, r.client, plan, nil)...); resp.Diagnostics.HasError() {
+			return
+		}
 		if !plan.AutoRotationEnabled.IsNull() && !plan.AutoRotationEnabled.ValueBool() {
 			return
 		}
@@ -313,6 +317,9 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 	}
 
 	refuseStrandingReplacement(ctx, plan, state, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(planFolderCheck(ctx, r.client, plan, &state)...)
+	}
 	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
 	resp.Diagnostics.Append(diags...)
 	rotates := triggered || !plan.Parameters.Equal(state.Parameters) || owed
@@ -370,7 +377,13 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ensureMappedSecretsFree(ctx, r.client, body, &resp.Diagnostics)
+	// The names must be proven free before the create is sent (see
+	// auth0_client_secret_rotation_mapped_names.go); they stay claimed for
+	// this process whatever the create's outcome.
+	where := rotationFolder{project: body.ProjectID, environment: body.Environment, secretPath: body.SecretPath}
+	resp.Diagnostics.Append(checkMappedNames(ctx, r.client, where, []mappedName{
+		{attr: "client_id", name: body.SecretsMapping.ClientID}, {attr: "client_secret", name: body.SecretsMapping.ClientSecret},
+	}, true)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -443,6 +456,14 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 			return
 		}
 		latest = updated
+		if patch.SecretsMapping != nil {
+			// The KMS renamed the mapped secrets.
+			old := objectAs[secretsMappingModel](ctx, state.SecretsMapping, &resp.Diagnostics)
+			renameMappedNames(r.client, stateFolder(state), map[string]string{
+				old.ClientID.ValueString():     patch.SecretsMapping.ClientID,
+				old.ClientSecret.ValueString(): patch.SecretsMapping.ClientSecret,
+			})
+		}
 	}
 	triggered, diags := triggerRotates(ctx, plan, state, req.Private)
 	resp.Diagnostics.Append(diags...)
@@ -505,7 +526,19 @@ func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req reso
 	})
 	if err != nil && !kms.IsNotFound(err) {
 		resp.Diagnostics.AddError("Could not delete the Auth0 client secret rotation", apiErrorDetail(err))
+		return
 	}
+	if err == nil && state.DeleteSecretsOnDestroy.ValueBool() {
+		// A rotation that replaces this one may now take the names.
+		m := objectAs[secretsMappingModel](ctx, state.SecretsMapping, &resp.Diagnostics)
+		forgetMappedNames(r.client, stateFolder(state), m.ClientID.ValueString(), m.ClientSecret.ValueString())
+	}
+}
+
+// stateFolder is the folder of a rotation in state.
+func stateFolder(state auth0RotationModel) rotationFolder {
+	return rotationFolder{project: state.ProjectID.ValueString(), environment: state.Environment.ValueString(),
+		secretPath: normalizeSecretPath(state.SecretPath.ValueString())}
 }
 
 func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -8,57 +8,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
 // This file holds the rules the rotation resource follows because of how the
 // KMS server behaves, each one a way a user's Auth0 consumers could otherwise
 // be locked out.
 
-// ensureMappedSecretsFree proves, before a create, that no secret with either
-// mapped name exists in the rotation's folder.
-//
-// The KMS replaces the application's client secret at Auth0 before it checks
-// the mapped names: a create it then refuses ("The following secrets already
-// exist") has already changed the live secret, and nothing holds the new one.
-// So the names are read first (one GET each) and the create is never sent
-// while one is taken. A secret the KMS holds back (AI-access policy) exists:
-// it counts as taken.
-func ensureMappedSecretsFree(ctx context.Context, client *kms.Client, body kms.CreateAuth0ClientSecretRotationRequest, diags *diag.Diagnostics) {
-	names := []struct{ attr, name string }{
-		{"client_id", body.SecretsMapping.ClientID},
-		{"client_secret", body.SecretsMapping.ClientSecret},
-	}
-	for _, n := range names {
-		attrPath := path.Root("secrets_mapping").AtName(n.attr)
-		exists, err := client.SecretExists(ctx, body.ProjectID, body.Environment, body.SecretPath, n.name)
-		if err != nil {
-			diags.AddAttributeError(attrPath, "Could not check that the mapped secret name is free",
-				fmt.Sprintf("Before creating the rotation the provider reads secret %q in environment %q, folder %q, to make sure "+
-					"it does not exist yet (the KMS changes the Auth0 application's secret before it refuses a taken name). "+
-					"That read failed, so nothing was created: %s\n\nThe machine identity needs read access to secrets in that folder.",
-					n.name, body.Environment, body.SecretPath, apiErrorDetail(err)))
-			return
-		}
-		if exists {
-			diags.AddAttributeError(attrPath, "Mapped secret already exists",
-				fmt.Sprintf("secrets_mapping.%s names secret %q, which already exists in environment %q, folder %q of project %s. "+
-					"A rotation writes its own secrets and the KMS refuses names that are taken, but only after it has replaced the "+
-					"Auth0 application's client secret, which would lock every consumer out. Nothing was sent.\n\n"+
-					"Choose another name in secrets_mapping, or delete or rename the existing secret. If this create replaces a "+
-					"rotation of the same folder (create_before_destroy, or a destroy that kept the secrets), see "+
-					"delete_secrets_on_destroy.",
-					n.attr, n.name, body.Environment, body.SecretPath, body.ProjectID))
-		}
-	}
-}
-
 // refuseStrandingReplacement fails the plan of a replacement that would leave
 // the user with no rotation: the replacing rotation goes into the same folder
 // with a mapped name the old one used, and the old one keeps its secrets on
 // destroy (delete_secrets_on_destroy false in state). The new create would
-// then be refused (safely, by ensureMappedSecretsFree) after the old
+// then be refused (safely, by checkMappedNames) after the old
 // rotation was already gone.
 func refuseStrandingReplacement(ctx context.Context, plan, state auth0RotationModel, diags *diag.Diagnostics) {
 	if state.DeleteSecretsOnDestroy.ValueBool() {

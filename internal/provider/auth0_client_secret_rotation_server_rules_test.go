@@ -39,8 +39,8 @@ func checkAuth0SecretStillWorks(t *testing.T, env *acctest.Env, clientID, secret
 }
 
 // A mapped name already taken in the folder: the KMS would replace the
-// application's secret at Auth0 and only then refuse. The provider reads the
-// names first and never sends the create.
+// application's secret at Auth0 and only then refuse. The provider lists the
+// folder's names first and never sends the create.
 func TestAccServerRules_takenMappedNameIsRefusedBeforeAuth0IsTouched(t *testing.T) {
 	env := acctest.Start(t)
 	env.KMS.PutSecret(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_SECRET", "an unrelated value")
@@ -66,11 +66,11 @@ func TestAccServerRules_takenMappedNameIsRefusedBeforeAuth0IsTouched(t *testing.
 	}
 }
 
-// A folder whose AI-access policy holds reads back answers the name check
-// with the KMS's bare 500, which says nothing about the name: nothing is
-// created, and the error says what the 500 may mean. Free names cost one
-// read each; plan and refresh stay at one request.
-func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneReadEach(t *testing.T) {
+// A secret the KMS holds back from reads by name (an AI-access policy that
+// requires approval: reads by name answer a bare 500) is in the folder's
+// listing like any other, which has no such check: it is taken. Free names cost the
+// folder's one listing; plan and refresh of the rotation list nothing.
+func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneListing(t *testing.T) {
 	env := acctest.Start(t)
 	env.KMS.PutSecret(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_ID", "held")
 	env.KMS.SetAIAccessPolicy(acctest.ProjectID, "dev", "/", localkms.AIAccessRequiresApproval)
@@ -82,8 +82,8 @@ func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneReadEach(t *test
 		Steps: []resource.TestStep{
 			{
 				Config: rotationHCL(env, basicBody),
-				ExpectError: wrapTolerant(`(?s)Could not check that the mapped secret name is free.*secret "AUTH0_CLIENT_ID".*` +
-					`HTTP 500.*AI-access policy`),
+				ExpectError: wrapTolerant(`(?s)Mapped secret already exists.*secrets_mapping.client_id names secret "AUTH0_CLIENT_ID", ` +
+					`which already exists in environment "dev", folder "/"`),
 			},
 			{
 				PreConfig: func() {
@@ -95,9 +95,12 @@ func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneReadEach(t *test
 				Check: resource.ComposeTestCheckFunc(
 					checkMappedSecretsWork(env, "dev", "/", "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET"),
 					func(*terraform.State) error {
-						// The create phase: two name reads and the create.
-						if reads, creates := env.KMS.RequestCount(routeSecretRead), env.KMS.RequestCount(routeCreate); reads != 2 || creates != 1 {
-							return fmt.Errorf("create phase: %d secret reads, %d creates; want 2 and 1\n%s", reads, creates, env.KMS.CountsString())
+						// The create phase: one listing at plan, one at apply, one
+						// create; no read by name.
+						reads, lists, creates := env.KMS.RequestCount(routeSecretRead), env.KMS.RequestCount(routeSecretList), env.KMS.RequestCount(routeCreate)
+						if reads != 0 || lists != 2 || creates != 1 {
+							return fmt.Errorf("create phase: %d reads by name, %d listings, %d creates; want 0, 2 (plan, apply) and 1\n%s",
+								reads, lists, creates, env.KMS.CountsString())
 						}
 						env.KMS.ResetCounters()
 						return nil
@@ -108,16 +111,16 @@ func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneReadEach(t *test
 				Config:   rotationHCL(env, freeNames),
 				PlanOnly: true,
 				Check: func(*terraform.State) error {
-					if n := env.KMS.RequestCount(routeSecretRead); n != 0 {
-						return fmt.Errorf("a plan read %d secrets", n)
+					if n := env.KMS.RequestCount(routeSecretRead) + env.KMS.RequestCount(routeSecretList); n != 0 {
+						return fmt.Errorf("a plan read or listed secrets %d times", n)
 					}
 					return nil
 				},
 			},
 		},
 	})
-	if n := env.KMS.RequestCount(routeSecretRead); n != 0 {
-		t.Errorf("plan or refresh read %d secrets:\n%s", n, env.KMS.CountsString())
+	if n := env.KMS.RequestCount(routeSecretRead) + env.KMS.RequestCount(routeSecretList); n != 0 {
+		t.Errorf("plan or refresh read or listed secrets %d times:\n%s", n, env.KMS.CountsString())
 	}
 }
 

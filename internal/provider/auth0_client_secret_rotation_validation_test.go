@@ -152,10 +152,11 @@ func TestAccServerSideRefusalsLeaveNothingBehind(t *testing.T) {
 	cases := []struct {
 		name, from, to, want string
 	}{
+		// Refused at plan by the folder check (the KMS would refuse them too).
 		{"unknown environment", `environment       = "dev"`, `environment       = "staging"`,
-			`Could not create the Auth0 client secret rotation.*HTTP 404 NotFound: Environment with slug "staging" in project with ID`},
+			`Environment not found.*environment "staging" does not exist in project.*Its environments are: "dev", "prod"`},
 		{"missing folder", `environment       = "dev"`, `environment       = "dev"
-  secret_path       = "/no/such/folder"`, `Could not create the Auth0 client secret rotation.*HTTP 400 BadRequest: Could not find folder with path "/no/such/folder" in environment "dev"`},
+  secret_path       = "/no/such/folder"`, `Folder not found.*secret_path "/no/such/folder" does not exist in environment "dev".*There is no folder in "/no/such"`},
 		// Refused by the provider before the create: the KMS would change
 		// the Auth0 secret before refusing it.
 		{"mapped secret exists", `environment       = "dev"`, `environment       = "dev"

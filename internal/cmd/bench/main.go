@@ -11,7 +11,8 @@
 //   - hanzokms:       N rotations against the local KMS and Auth0.
 //
 // It prints wall time per phase, the ratio to each baseline, the KMS requests
-// per resource per phase (from the local KMS's counters), the logins, and the
+// per resource per phase (from the local KMS's counters: the total, then each
+// route; logins apart), the logins, and the
 // provider's peak memory (max RSS of its processes, via rsswrap).
 package main
 
@@ -292,6 +293,7 @@ func printTable(ns []int, all map[int]map[string]map[string]result) {
 
 func perResource(requests map[string]int, n int) string {
 	var parts []string
+	total := 0
 	keys := make([]string, 0, len(requests))
 	for k := range requests {
 		keys = append(keys, k)
@@ -306,12 +308,14 @@ func perResource(requests map[string]int, n int) string {
 		if route == "" {
 			route = "/"
 		}
+		total += requests[k]
 		parts = append(parts, fmt.Sprintf("%s %s %.2f", method, route, float64(requests[k])/float64(n)))
 	}
 	if len(parts) == 0 {
 		return "none"
 	}
-	return strings.Join(parts, ", ")
+	// The total first: the number the phase is judged by.
+	return fmt.Sprintf("**%.2f**: %s", float64(total)/float64(n), strings.Join(parts, ", "))
 }
 
 func mib(kib int) string {
