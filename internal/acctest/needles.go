@@ -152,18 +152,18 @@ func (n *Needles) Check(t testing.TB, corpora map[string][]byte) {
 	// base64 at 76 and 64 columns), and the bytes of a hex.Dump.
 	// (Both ends kept is looked for on one line, so not in the first.)
 	type view struct {
-		name    string
-		data    []byte
-		oneLine bool
+		corpus, name string
+		data         []byte
+		oneLine      bool
 	}
 	var views []view
 	for _, name := range names {
-		views = append(views, view{name, corpora[name], true})
+		views = append(views, view{name, name, corpora[name], true})
 		if joined := withoutLineBreaks(corpora[name]); !bytes.Equal(joined, corpora[name]) {
-			views = append(views, view{name + " (line breaks removed)", joined, false})
+			views = append(views, view{name, name + " (line breaks removed)", joined, false})
 		}
 		if dumped := hexDumpBytes(corpora[name]); len(dumped) > 0 {
-			views = append(views, view{name + " (hex dump read back)", dumped, true})
+			views = append(views, view{name, name + " (hex dump read back)", dumped, true})
 		}
 	}
 	for secret, labels := range n.labels {
@@ -174,14 +174,20 @@ func (n *Needles) Check(t testing.TB, corpora map[string][]byte) {
 		}
 		forms := Encodings(secret)
 		head, tail, hasEnds := BothEnds(secret)
+		found := map[string]bool{} // corpora already reported: not again for their other views
 		for _, v := range views {
+			if found[v.corpus] {
+				continue
+			}
 			for _, form := range forms {
 				if bytes.Contains(v.data, []byte(form.Value)) {
 					t.Errorf("%s appears in %s (%s)", label, v.name, form.Name)
+					found[v.corpus] = true
 				}
 			}
 			if hasEnds && v.oneLine && bothEndsIn(v.data, head, tail) {
 				t.Errorf("%s appears in %s (cut short, both ends kept)", label, v.name)
+				found[v.corpus] = true
 			}
 		}
 	}
