@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -229,12 +230,14 @@ provider "hanzokms" {
   oidc_token_file  = %q
 }
 `, env.KMSURL, localstack.OIDCIdentityID, file) + rotationOnlyHCL(env, basicBody)
+	var loginsBeforeExpiry atomic.Int64
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				env.KMS.InjectFault(localkms.Fault{Route: routeCreate, ExpireTokens: true, OnFire: func() {
+					loginsBeforeExpiry.Store(int64(len(env.KMS.OIDCLogins(localstack.OIDCIdentityID))))
 					if err := os.WriteFile(file, []byte(env.OIDCToken("after")), 0o600); err != nil {
 						t.Error(err)
 					}
@@ -249,10 +252,16 @@ provider "hanzokms" {
 				for _, l := range env.KMS.OIDCLogins(localstack.OIDCIdentityID) {
 					tokens = append(tokens, l.TokenID)
 				}
-				// The apply's process logged in with "before", then once with "after".
-				joined := strings.Join(tokens, ",")
-				if !strings.Contains(joined, "before,after") || strings.Count(joined, "after") < 1 {
-					return fmt.Errorf("logins used tokens %v", tokens)
+				// The apply's process logged in with "before"; once its token
+				// expired, it logged in exactly once more, with "after". (Check
+				// runs right after the apply, before the plans that follow it
+				// log in on their own.)
+				before := int(loginsBeforeExpiry.Load())
+				if before == 0 || before > len(tokens) || tokens[before-1] != "before" {
+					return fmt.Errorf("logins used tokens %v; the expiry came after %d of them", tokens, before)
+				}
+				if again := tokens[before:]; len(again) != 1 || again[0] != "after" {
+					return fmt.Errorf("after the access token expired, logins with %v, want exactly one, with the new OIDC token (all logins: %v)", again, tokens)
 				}
 				return nil
 			}),
