@@ -17,6 +17,8 @@ import (
 // assertion it holds passes whatever the provider does. No step in the
 // repository may set both (assert such things with ConfigPlanChecks, in a
 // following step, or after resource.Test returns).
+//
+// And every step's SkipFunc is SkipStepUnless, whose skips are seen.
 func TestNoPlanOnlyStepHasACheck(t *testing.T) {
 	root := repositoryRoot(t)
 	files := 0
@@ -43,8 +45,15 @@ func TestNoPlanOnlyStepHasACheck(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		silent, err := silentStepSkips(rel, src)
+		if err != nil {
+			return err
+		}
 		files++
 		found = append(found, hits...)
+		for _, h := range silent {
+			found = append(found, h+": a step SkipFunc other than acctest.SkipStepUnless, whose skip nobody sees")
+		}
 		return nil
 	})
 	if err != nil {
@@ -56,7 +65,30 @@ func TestNoPlanOnlyStepHasACheck(t *testing.T) {
 		t.Fatalf("only %d test files under %s: the walk is not reading the repository", files, root)
 	}
 	for _, f := range found {
-		t.Errorf("%s: a PlanOnly step with a Check, which never runs", f)
+		if !strings.Contains(f, ": a step SkipFunc") {
+			f += ": a PlanOnly step with a Check, which never runs"
+		}
+		t.Error(f)
+	}
+}
+
+// The SkipFunc detector: only acctest.SkipStepUnless logs its skips.
+func TestSilentStepSkipsFindsEverySkipFunc(t *testing.T) {
+	const src = `package x
+
+var steps = []resource.TestStep{
+	{SkipFunc: acctest.SkipStepUnless(t, "a", acctest.FeatureActions)},
+	{SkipFunc: func() (bool, error) { return true, nil }},
+	{SkipFunc: skip},
+	{Config: "no skip"},
+}
+`
+	hits, err := silentStepSkips("x_test.go", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"x_test.go:5", "x_test.go:6"}; fmt.Sprint(hits) != fmt.Sprint(want) {
+		t.Errorf("found %v, want %v", hits, want)
 	}
 }
 
@@ -126,13 +158,19 @@ func planOnlyStepsWithCheck(name string, src []byte) ([]string, error) {
 			hits = append(hits, fmt.Sprintf("%s:%d", name, fset.Position(lit.Pos()).Line))
 		}
 	}
+	eachTestStep(file, check)
+	return hits, nil
+}
+
+// eachTestStep calls fn with every resource.TestStep literal in file.
+func eachTestStep(file *ast.File, fn func(*ast.CompositeLit)) {
 	ast.Inspect(file, func(n ast.Node) bool {
 		lit, ok := n.(*ast.CompositeLit)
 		if !ok {
 			return true
 		}
 		if isTestStep(lit.Type) {
-			check(lit)
+			fn(lit)
 			return true
 		}
 		// []resource.TestStep{{...}} and []*resource.TestStep{{...}}: the
@@ -140,11 +178,46 @@ func planOnlyStepsWithCheck(name string, src []byte) ([]string, error) {
 		if arr, ok := lit.Type.(*ast.ArrayType); ok && isTestStep(arr.Elt) {
 			for _, el := range lit.Elts {
 				if inner, ok := el.(*ast.CompositeLit); ok && inner.Type == nil {
-					check(inner)
+					fn(inner)
 				}
 			}
 		}
 		return true
+	})
+}
+
+// silentStepSkips names (file:line) every resource.TestStep literal in src
+// whose SkipFunc is not acctest.SkipStepUnless: terraform-plugin-testing
+// prints nothing when it skips a step, so such a skip would go unseen by
+// .ci/require-tests.sh and the legs' expected skips.
+func silentStepSkips(name string, src []byte) ([]string, error) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, name, src, 0)
+	if err != nil {
+		return nil, err
+	}
+	var hits []string
+	eachTestStep(file, func(lit *ast.CompositeLit) {
+		for _, el := range lit.Elts {
+			kv, ok := el.(*ast.KeyValueExpr)
+			if key, _ := kv.Key.(*ast.Ident); !ok || key == nil || key.Name != "SkipFunc" {
+				continue
+			}
+			call, _ := kv.Value.(*ast.CallExpr)
+			if call != nil {
+				switch fun := call.Fun.(type) {
+				case *ast.SelectorExpr:
+					if fun.Sel.Name == "SkipStepUnless" {
+						continue
+					}
+				case *ast.Ident:
+					if fun.Name == "SkipStepUnless" {
+						continue
+					}
+				}
+			}
+			hits = append(hits, fmt.Sprintf("%s:%d", name, fset.Position(kv.Pos()).Line))
+		}
 	})
 	return hits, nil
 }
