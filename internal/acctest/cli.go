@@ -52,6 +52,9 @@ func (c *CLI) Run(config string, args ...string) (string, error) {
 	return c.exec(args...)
 }
 
+// Dir is the working directory: its state files are the CLI's.
+func (c *CLI) Dir() string { return c.dir }
+
 func (c *CLI) exec(args ...string) (string, error) {
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = c.dir, c.env

@@ -179,3 +179,29 @@ func Has(t testing.TB, features ...Feature) bool {
 	}
 	return true
 }
+
+// StepSkipPrefix starts the line a step skipped by SkipStepUnless logs:
+// terraform-plugin-testing prints nothing for a skipped step, so
+// .ci/require-tests.sh finds step skips by it and holds them to the leg's
+// expected skips, as it does `--- SKIP` lines.
+const StepSkipPrefix = "SKIP STEP "
+
+// SkipStepUnless is a TestStep's SkipFunc: the step is skipped unless the
+// CLI under test has every feature given, and a skip logs
+// "SKIP STEP <step>: <reason>". step names the step within its test (no
+// colon).
+func SkipStepUnless(t testing.TB, step string, features ...Feature) func() (bool, error) {
+	return func() (bool, error) {
+		c, err := CurrentCLI()
+		if err != nil {
+			return false, fmt.Errorf("cannot tell which CLI runs the test: %w", err)
+		}
+		for _, f := range features {
+			if reason := f.Skip(c); reason != "" {
+				t.Logf("%s%s: %s", StepSkipPrefix, step, reason)
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+}

@@ -3,12 +3,14 @@ package acctest
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +33,10 @@ const (
 	KindAuth0Token       = "Auth0 access token"
 	// KindOIDCToken: an identity token of an OIDC login (or its signature).
 	KindOIDCToken = "OIDC identity token"
+	// KindGitHubRequestToken: ACTIONS_ID_TOKEN_REQUEST_TOKEN, the bearer a
+	// GitHub Actions job asks the runner for OIDC tokens with: whoever holds
+	// it can mint identity tokens for the job.
+	KindGitHubRequestToken = "GitHub Actions token request bearer (ACTIONS_ID_TOKEN_REQUEST_TOKEN)"
 )
 
 // minNeedleLength: shorter values would match by chance; every secret the
@@ -141,20 +147,112 @@ func (n *Needles) Check(t testing.TB, corpora map[string][]byte) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	// Each corpus is also searched as the spellings that split a value
+	// across lines would leave it: line breaks removed (MIME and PEM wrap
+	// base64 at 76 and 64 columns), and the bytes of a hex.Dump.
+	// (Both ends kept is looked for on one line, so not in the first.)
+	type view struct {
+		corpus, name string
+		data         []byte
+		oneLine      bool
+	}
+	var views []view
+	for _, name := range names {
+		views = append(views, view{name, name, corpora[name], true})
+		if joined := withoutLineBreaks(corpora[name]); !bytes.Equal(joined, corpora[name]) {
+			views = append(views, view{name, name + " (line breaks removed)", joined, false})
+		}
+		if dumped := hexDumpBytes(corpora[name]); len(dumped) > 0 {
+			views = append(views, view{name, name + " (hex dump read back)", dumped, true})
+		}
+	}
 	for secret, labels := range n.labels {
 		label := strings.Join(labels, " = ")
 		if len(secret) < minNeedleLength {
 			t.Errorf("%s is %d characters: too short to search for reliably", label, len(secret))
 			continue
 		}
-		for _, form := range Encodings(secret) {
-			for _, name := range names {
-				if bytes.Contains(corpora[name], []byte(form.Value)) {
-					t.Errorf("%s appears in %s (%s)", label, name, form.Name)
+		forms := Encodings(secret)
+		head, tail, hasEnds := BothEnds(secret)
+		found := map[string]bool{} // corpora already reported: not again for their other views
+		for _, v := range views {
+			if found[v.corpus] {
+				continue
+			}
+			for _, form := range forms {
+				if bytes.Contains(v.data, []byte(form.Value)) {
+					t.Errorf("%s appears in %s (%s)", label, v.name, form.Name)
+					found[v.corpus] = true
 				}
+			}
+			if hasEnds && v.oneLine && bothEndsIn(v.data, head, tail) {
+				t.Errorf("%s appears in %s (cut short, both ends kept)", label, v.name)
+				found[v.corpus] = true
 			}
 		}
 	}
+}
+
+// maxElision is how much text a secret cut short may have in place of its
+// middle ("...", "…", "<redacted>", "****") and still count as one value.
+const maxElision = 16
+
+// BothEnds are the start and end a secret cut short keeps ("abcdef…uvwxyz"):
+// together half the secret or more, each at least six characters. ok is
+// false when the secret is too short for both to say anything.
+func BothEnds(secret string) (head, tail string, ok bool) {
+	keep := max(6, (len(secret)+3)/4)
+	if 2*keep >= len(secret) {
+		return "", "", false
+	}
+	return secret[:keep], secret[len(secret)-keep:], true
+}
+
+// bothEndsIn reports whether data holds head, then at most maxElision
+// characters on the same line, then tail.
+func bothEndsIn(data []byte, head, tail string) bool {
+	for rest := data; ; {
+		i := bytes.Index(rest, []byte(head))
+		if i < 0 {
+			return false
+		}
+		after := rest[i+len(head):]
+		window := after[:min(len(after), maxElision+len(tail))]
+		if nl := bytes.IndexByte(window, '\n'); nl >= 0 {
+			window = window[:nl]
+		}
+		if bytes.Contains(window, []byte(tail)) {
+			return true
+		}
+		rest = rest[i+1:]
+	}
+}
+
+// withoutLineBreaks is data with every line break removed, raw (CR, LF) or
+// escaped inside a JSON string (\r, \n).
+func withoutLineBreaks(data []byte) []byte {
+	out := bytes.ReplaceAll(data, []byte(`\r`), nil)
+	out = bytes.ReplaceAll(out, []byte(`\n`), nil)
+	out = bytes.ReplaceAll(out, []byte("\r"), nil)
+	return bytes.ReplaceAll(out, []byte("\n"), nil)
+}
+
+// hexDumpLine is one line of hex.Dump: an offset, up to sixteen bytes in hex
+// (a second space after the eighth), and the bytes as text.
+var hexDumpLine = regexp.MustCompile(`(?:^|[^0-9a-f])[0-9a-f]{8}  ((?:[0-9a-f]{2} {1,2}){1,16})`)
+
+// hexDumpBytes reads back the bytes of every hex.Dump line in data (its
+// lines may be apart or inside a JSON string), one run after the other, so
+// that a secret split across lines is whole again.
+func hexDumpBytes(data []byte) []byte {
+	var out []byte
+	for _, m := range hexDumpLine.FindAllSubmatch(data, -1) {
+		b, err := hex.DecodeString(strings.Join(strings.Fields(string(m[1])), ""))
+		if err == nil {
+			out = append(out, b...)
+		}
+	}
+	return out
 }
 
 // Encoding is one spelling of a secret.
@@ -165,7 +263,11 @@ type Encoding struct{ Name, Value string }
 // encoding that does not depend on the bytes around the secret (for a secret
 // inside a larger encoded value, such as a basic auth header), at each of the
 // three alignments; URL query and path escaped; JSON-escaped (as inside a
-// JSON string, and again as a JSON string inside a JSON log line).
+// JSON string, and again as a JSON string inside a JSON log line); hex
+// (%x, %X, % x); its bytes in decimal (%v of a []byte, a JSON array); and
+// cut short with a long start or end kept. Check adds the spellings that
+// are not one substring: wrapped base64 (MIME, PEM), hex.Dump, and both
+// ends kept (BothEnds).
 func Encodings(secret string) []Encoding {
 	raw := []byte(secret)
 	forms := []Encoding{
@@ -178,6 +280,16 @@ func Encodings(secret string) []Encoding {
 		{"URL path escaped", url.PathEscape(secret)},
 		{"JSON escaped", jsonEscaped(secret)},
 		{"JSON escaped twice", jsonEscaped(jsonEscaped(secret))},
+		{"hex (%x)", hex.EncodeToString(raw)},
+		{"hex upper case (%X)", strings.ToUpper(hex.EncodeToString(raw))},
+		{"hex spaced (% x)", joinBytes(raw, "%02x", " ")},
+		{"decimal bytes (%v of a []byte)", joinBytes(raw, "%d", " ")},
+		{"decimal bytes, comma separated (a JSON array of numbers)", joinBytes(raw, "%d", ",")},
+	}
+	// Cut short: a long start or a long end kept (half the secret, at least
+	// minNeedleLength characters); both ends kept is BothEnds.
+	if keep := max(minNeedleLength, (len(secret)+1)/2); keep < len(secret) {
+		forms = append(forms, Encoding{"cut short, start kept", secret[:keep]}, Encoding{"cut short, end kept", secret[len(secret)-keep:]})
 	}
 	for offset := range 3 {
 		for _, enc := range []struct {
@@ -200,6 +312,15 @@ func Encodings(secret string) []Encoding {
 		}
 	}
 	return out
+}
+
+// joinBytes is each byte of raw in format, joined by sep.
+func joinBytes(raw []byte, format, sep string) string {
+	parts := make([]string, len(raw))
+	for i, b := range raw {
+		parts[i] = fmt.Sprintf(format, b)
+	}
+	return strings.Join(parts, sep)
 }
 
 func jsonEscaped(s string) string {

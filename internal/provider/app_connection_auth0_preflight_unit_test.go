@@ -82,6 +82,7 @@ func TestPreflightRunsOnCreateAndOnChangeOnly(t *testing.T) {
 		Audience: types.StringValue("https://tenant.example.com/api/v2/"), ClientSecret: types.StringValue("s3cret"),
 		ClientSecretWO: types.StringNull(), ClientSecretWOVersion: types.Int64Null(),
 		Preflight: types.BoolValue(true), RotatedClientIDs: types.SetNull(types.StringType),
+		Name: types.StringValue("connection"), Description: types.StringNull(),
 	}
 	with := func(change func(*appConnectionAuth0Model)) appConnectionAuth0Model {
 		m := base
@@ -104,6 +105,18 @@ func TestPreflightRunsOnCreateAndOnChangeOnly(t *testing.T) {
 		{"new secret", with(func(m *appConnectionAuth0Model) { m.ClientSecret = types.StringValue("new") }),
 			with(func(m *appConnectionAuth0Model) { m.ClientSecret = types.StringValue("new") }), &state, true},
 		{"applications listed", with(func(m *appConnectionAuth0Model) { m.RotatedClientIDs = ids("app") }), base, &state, true},
+		// Each value the check depends on runs it again when it changes...
+		{"new domain", with(func(m *appConnectionAuth0Model) { m.Domain = types.StringValue("other.example.com") }), base, &state, true},
+		{"new client_id", with(func(m *appConnectionAuth0Model) { m.ClientID = types.StringValue("other-rotator") }), base, &state, true},
+		{"new audience", with(func(m *appConnectionAuth0Model) { m.Audience = types.StringValue("https://tenant.example.com/other/") }), base, &state, true},
+		{"new client_secret_wo_version", with(func(m *appConnectionAuth0Model) { m.ClientSecretWOVersion = types.Int64Value(2) }), base,
+			func() *appConnectionAuth0Model {
+				s := with(func(m *appConnectionAuth0Model) { m.ClientSecretWOVersion = types.Int64Value(1) })
+				return &s
+			}(), true},
+		// ...and nothing else does.
+		{"new name", with(func(m *appConnectionAuth0Model) { m.Name = types.StringValue("renamed") }), base, &state, false},
+		{"new description", with(func(m *appConnectionAuth0Model) { m.Description = types.StringValue("described") }), base, &state, false},
 		{"preflight turned on", base, base, func() *appConnectionAuth0Model {
 			s := with(func(m *appConnectionAuth0Model) { m.Preflight = types.BoolValue(false) })
 			return &s

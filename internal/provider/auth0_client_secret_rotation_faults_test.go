@@ -8,6 +8,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -109,6 +110,7 @@ const slowStepTimeout = 3 * time.Second
 
 func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 	env := acctest.Start(t)
+	var served502 atomic.Int32
 	base := rotationBlock(env)
 	updated := base.Clone().Int("rotation_interval", 14)
 	faultTest(t, env,
@@ -117,7 +119,7 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 			// Refresh through 502s and a response slower than the timeout;
 			// the update's PATCH is acted on, then its connection drops.
 			PreConfig: func() {
-				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Status: 502, Times: 2})
+				env.KMS.InjectFault(localkms.Fault{Route: routeGet, Status: 502, Times: 2, OnFire: func() { served502.Add(1) }})
 				env.KMS.InjectFault(localkms.Fault{Route: routePatch, DropAfterAct: true, Times: 1})
 			},
 			Config: withProvider(env, updated),
@@ -129,6 +131,10 @@ func TestAccFaults_readUpdateDeleteConverge(t *testing.T) {
 				// is safe to repeat): two, not one, not three.
 				if n := env.KMS.RequestCount(routePatch); n != 2 {
 					return fmt.Errorf("%d PATCH requests, want 2", n)
+				}
+				// The refresh went through both injected 502s, not around them.
+				if n := served502.Load(); n != 2 {
+					return fmt.Errorf("%d of the 2 injected 502s were served", n)
 				}
 				return nil
 			}),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -77,24 +78,45 @@ func TestAccAuth0ClientSecretRotation_importByNameFromNestedFolderWithTrailingSl
 // A rotation whose last attempt failed imports with that status and its
 // message, warns, and plans nothing.
 func TestAccAuth0ClientSecretRotation_importFailedRotation(t *testing.T) {
+	acctest.PreCheck(t)
 	env := acctest.Start(t)
 	config := withProvider(env, rotationBlock(env))
-	var created *kms.Auth0ClientSecretRotation
+	created := createOutsideTerraform(t, env, "/")
+	grantManagementScopes(env, "read:clients")
+	if _, err := env.Client.RotateAuth0ClientSecret(context.Background(), created.ID, created.LastRotatedAt); err == nil {
+		t.Fatal("the rotation succeeded without update:client_keys")
+	}
+	if _, _, _, status := env.KMS.Rotation(created.ID); status != "failed" {
+		t.Fatalf("the rotation's status is %q, want failed", status)
+	}
+
+	// The warning, as the CLI prints it (terraform-plugin-testing shows no
+	// warnings); the import is then forgotten, for the steps below.
+	cli := acctest.NewCLI(t)
+	out, err := cli.Run(config, "import", "-input=false", rotationAddr, created.ID)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	text := acctest.Squash(out)
+	for _, want := range []string{
+		fmt.Sprintf("Warning: The last rotation of %q failed", created.Name),
+		"Insufficient scope, expected any of: update:client_keys",
+		"The mapped secrets still hold the credentials of the last successful rotation",
+		"Import successful!",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the import does not say %q:\n%s", want, out)
+		}
+	}
+	if out, err := cli.Run(config, "state", "rm", rotationAddr); err != nil {
+		t.Fatalf("state rm: %v\n%s", err, out)
+	}
+
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() {
-					created = createOutsideTerraform(t, env, "/")
-					grantManagementScopes(env, "read:clients")
-					if _, err := env.Client.RotateAuth0ClientSecret(context.Background(), created.ID, created.LastRotatedAt); err == nil {
-						t.Fatal("the rotation succeeded without update:client_keys")
-					}
-					if _, _, _, status := env.KMS.Rotation(created.ID); status != "failed" {
-						t.Fatalf("the rotation's status is %q, want failed", status)
-					}
-				},
 				Config:             config,
 				ResourceName:       rotationAddr,
 				ImportState:        true,

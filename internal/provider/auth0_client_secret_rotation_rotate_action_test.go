@@ -89,11 +89,19 @@ func TestAccAuth0ClientSecretRotationRotateAction_fromActionTrigger(t *testing.T
 				),
 			},
 			{
-				Config:   actionHCL(env, "v2"),
-				PlanOnly: true,
+				// The same configuration again: the plan has nothing to do (a
+				// PlanOnly step would never run this Check), and applying it
+				// triggers no action.
+				Config: actionHCL(env, "v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				Check: func(*terraform.State) error {
 					if got := rotationsAtTenant(env); got != before+1 {
 						return fmt.Errorf("a plan with nothing to do rotated: %d rotations since create", got-before)
+					}
+					if n := env.KMS.RequestCount(routeRotate); n != 1 {
+						return fmt.Errorf("rotate-secrets called %d times in all, want the one of the update", n)
 					}
 					return nil
 				},

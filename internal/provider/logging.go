@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"os"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -18,6 +19,14 @@ type tfLogger struct {
 type secretSet struct {
 	mu     sync.Mutex
 	values []string
+}
+
+// logMasked are the secrets the provider's log lines mask from the start:
+// the configured client secret and token, and the GitHub Actions request
+// token (ACTIONS_ID_TOKEN_REQUEST_TOKEN), with which anyone can mint OIDC
+// tokens for the job. OIDC tokens are added as they are read.
+func logMasked(s settings) []string {
+	return []string{s.clientSecret, s.token, os.Getenv(EnvGitHubTokenRequestToken)}
 }
 
 func newTFLogger(secrets ...string) tfLogger {

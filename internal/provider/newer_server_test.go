@@ -86,7 +86,7 @@ func TestAccNewerServerAnswersWithUnknownFields(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"rotation_trigger"},
 			},
 			{
-				SkipFunc:         func() (bool, error) { return !ephemeralSupported, nil },
+				SkipFunc:         acctest.SkipStepUnless(t, "ephemeral credentials", acctest.FeatureEphemeralResources),
 				Config:           withProvider(env, changedConn, changed) + credentialsHCL,
 				ConfigPlanChecks: emptyAfter,
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -250,7 +250,7 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 		maxRetries = &n
 	}
 
-	logger := newTFLogger(settings.clientSecret, settings.token)
+	logger := newTFLogger(logMasked(settings)...)
 	kmsCfg := kms.Config{
 		Host:       settings.host,
 		Token:      settings.token,

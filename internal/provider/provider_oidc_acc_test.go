@@ -5,11 +5,15 @@ package provider_test
 // document and keys, as the server does.
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -226,12 +230,14 @@ provider "hanzokms" {
   oidc_token_file  = %q
 }
 `, env.KMSURL, localstack.OIDCIdentityID, file) + rotationOnlyHCL(env, basicBody)
+	var loginsBeforeExpiry atomic.Int64
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				env.KMS.InjectFault(localkms.Fault{Route: routeCreate, ExpireTokens: true, OnFire: func() {
+					loginsBeforeExpiry.Store(int64(len(env.KMS.OIDCLogins(localstack.OIDCIdentityID))))
 					if err := os.WriteFile(file, []byte(env.OIDCToken("after")), 0o600); err != nil {
 						t.Error(err)
 					}
@@ -246,10 +252,16 @@ provider "hanzokms" {
 				for _, l := range env.KMS.OIDCLogins(localstack.OIDCIdentityID) {
 					tokens = append(tokens, l.TokenID)
 				}
-				// The apply's process logged in with "before", then once with "after".
-				joined := strings.Join(tokens, ",")
-				if !strings.Contains(joined, "before,after") || strings.Count(joined, "after") < 1 {
-					return fmt.Errorf("logins used tokens %v", tokens)
+				// The apply's process logged in with "before"; once its token
+				// expired, it logged in exactly once more, with "after". (Check
+				// runs right after the apply, before the plans that follow it
+				// log in on their own.)
+				before := int(loginsBeforeExpiry.Load())
+				if before == 0 || before > len(tokens) || tokens[before-1] != "before" {
+					return fmt.Errorf("logins used tokens %v; the expiry came after %d of them", tokens, before)
+				}
+				if again := tokens[before:]; len(again) != 1 || again[0] != "after" {
+					return fmt.Errorf("after the access token expired, logins with %v, want exactly one, with the new OIDC token (all logins: %v)", again, tokens)
 				}
 				return nil
 			}),
@@ -259,64 +271,136 @@ provider "hanzokms" {
 
 // GitHub Actions: with ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN set, the provider
 // requests its token from the runner's endpoint (which checks the bearer)
-// with the configured audience.
+// with the configured audience. The whole run is at TF_LOG=TRACE: the
+// request token (with which anyone could mint the job's OIDC tokens), the
+// OIDC and access tokens and every secret of the local world appear neither
+// in the CLI's stdout and stderr (its own TRACE log included), nor in the
+// provider's TRACE log, nor in state.
 func TestAccOIDC_gitHubActionsTokenRequest(t *testing.T) {
+	acctest.PreCheck(t)
 	env := acctest.Start(t)
 	clearProviderEnv(t)
-	requestURL := env.Issuer.EnableGitHubActions("runner-request-token", localoidc.Claims{
+	requestToken, staleToken := "ghs-request-"+randomHex(t), "ghs-stale-"+randomHex(t)
+	requestURL := env.Issuer.EnableGitHubActions(requestToken, localoidc.Claims{
 		Subject: localstack.OIDCSubject, Extra: map[string]any{"repository": "hanzoai/infra"},
 	})
 	t.Setenv(provider.EnvGitHubTokenRequestURL, requestURL)
-	t.Setenv(provider.EnvGitHubTokenRequestToken, "runner-request-token")
+	t.Setenv(provider.EnvGitHubTokenRequestToken, requestToken)
 	t.Setenv(provider.EnvHost, env.KMSURL)
 	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
 	t.Setenv(provider.EnvCACertificate, string(env.Issuer.CACertPEM()))
-	config := fmt.Sprintf(`
+	// The CLI's TRACE log goes to its stderr (searched with its output), the
+	// provider's (served in this process) to files in logDir.
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	cli := acctest.NewCLI(t)
+	var output bytes.Buffer
+	run := func(config string, args ...string) (string, error) {
+		out, err := cli.Run(config, args...)
+		output.WriteString(out)
+		return out, err
+	}
+	providerBlock := fmt.Sprintf(`
 provider "hanzokms" {
   oidc_audience = %q
 }
-`, localstack.OIDCAudience) + rotationOnlyHCL(env, basicBody)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: resource.ComposeTestCheckFunc(
-					checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
-					noUniversalAuthLogin(env),
-					func(*terraform.State) error {
-						audiences := env.Issuer.GitHubAudiences()
-						if len(audiences) == 0 {
-							return fmt.Errorf("no token was requested from the runner")
-						}
-						for _, a := range audiences {
-							if a != localstack.OIDCAudience {
-								return fmt.Errorf("a token requested with audience %q", a)
-							}
-						}
-						if logins := len(env.KMS.OIDCLogins(localstack.OIDCIdentityID)); logins != len(audiences) {
-							return fmt.Errorf("%d logins for %d token requests", logins, len(audiences))
-						}
-						return nil
-					},
-				),
-			},
-		},
-	})
+`, localstack.OIDCAudience)
+	config := providerBlock + rotationOnlyHCL(env, basicBody)
+
+	if out, err := run(config, "apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, tail(out))
+	}
+	for _, check := range []resource.TestCheckFunc{
+		checkMappedSecretsWork(env, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"),
+		noUniversalAuthLogin(env),
+	} {
+		if err := check(nil); err != nil {
+			t.Error(err)
+		}
+	}
+	audiences := env.Issuer.GitHubAudiences()
+	if len(audiences) == 0 {
+		t.Fatal("no token was requested from the runner")
+	}
+	for _, a := range audiences {
+		if a != localstack.OIDCAudience {
+			t.Errorf("a token requested with audience %q", a)
+		}
+	}
+	if logins := len(env.KMS.OIDCLogins(localstack.OIDCIdentityID)); logins != len(audiences) {
+		t.Errorf("%d logins for %d token requests", logins, len(audiences))
+	}
 
 	// The runner refuses a stale request token; no login is sent without a token.
-	t.Setenv(provider.EnvGitHubTokenRequestToken, "stale-request-token")
+	t.Setenv(provider.EnvGitHubTokenRequestToken, staleToken)
 	env.KMS.ResetCounters()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      config,
-			ExpectError: regexp.MustCompile(wrapped(`GitHub Actions token endpoint`) + `(.|\n)*HTTP\s+401`),
-		}},
-	})
+	out, err := run(config, "plan", "-input=false")
+	if err == nil || !regexp.MustCompile(`GitHub Actions token endpoint(.|\n)*HTTP\s+401`).MatchString(acctest.Squash(out)) {
+		t.Errorf("a stale request token: want the runner's 401 (%v):\n%s", err, tail(out))
+	}
 	if n := env.KMS.TotalRequests(); n != 0 {
 		t.Errorf("%d requests reached the KMS without a token:\n%s", n, env.KMS.CountsString())
 	}
+	t.Setenv(provider.EnvGitHubTokenRequestToken, requestToken)
+	if out, err := run(providerBlock, "apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("destroy by removal: %v\n%s", err, tail(out))
+	}
+
+	corpora := map[string][]byte{"CLI stdout and stderr (its TRACE log included)": output.Bytes()}
+	for name, data := range acctest.ReadTree(t, logDir) {
+		corpora["provider log "+name] = data
+	}
+	states := 0
+	for name, data := range acctest.ReadTree(t, cli.Dir()) {
+		if strings.Contains(filepath.Base(name), ".tfstate") {
+			corpora["state "+name] = data
+			states++
+		}
+	}
+	if states == 0 {
+		t.Errorf("no state file in %s", cli.Dir())
+	}
+	var providerLog []byte
+	for name, data := range corpora {
+		if strings.HasPrefix(name, "provider log ") {
+			providerLog = append(providerLog, data...)
+		}
+	}
+	for _, want := range []string{"[TRACE]", "hanzokms: request", "/api/v1/auth/oidc-auth/login"} {
+		if !bytes.Contains(providerLog, []byte(want)) {
+			t.Errorf("the provider's TRACE log does not hold %q: the search would prove less than it claims", want)
+		}
+	}
+	if !bytes.Contains(output.Bytes(), []byte("[TRACE]")) {
+		t.Errorf("the CLI's output holds no TRACE log: the search would prove less than it claims")
+	}
+	needles := acctest.NewNeedles()
+	needles.Add(acctest.KindGitHubRequestToken, "ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+	needles.Add(acctest.KindGitHubRequestToken, "a stale ACTIONS_ID_TOKEN_REQUEST_TOKEN", staleToken)
+	needles.AddStack(env.Stack)
+	needles.Expect(acctest.KindGitHubRequestToken, 2)
+	needles.Expect(acctest.KindOIDCToken, 2) // a token and its signature, at least
+	needles.Expect(acctest.KindAccessToken, 1)
+	needles.Expect(acctest.KindAuth0Token, 1)
+	needles.Expect(acctest.KindAuth0Secret, 3)
+	needles.Check(t, corpora)
+}
+
+// randomHex is 16 random bytes in hex: a value no log holds by chance.
+func randomHex(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// tail is the end of a long CLI output (a TRACE log runs to megabytes).
+func tail(out string) string {
+	if len(out) > 4000 {
+		return "...\n" + out[len(out)-4000:]
+	}
+	return out
 }

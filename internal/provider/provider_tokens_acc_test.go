@@ -24,22 +24,62 @@ const (
 	routeRenew = "POST /api/v1/auth/token/renew"
 )
 
-// An identity whose tokens never expire (expiresIn 0): the provider keeps
-// its token, never renews it, and the KMS honours it however late it is.
+// An identity whose tokens never expire (expiresIn 0), on the real CLI.
+// What this shows: every CLI command's provider logs in with universal auth
+// and renews nothing; and a token issued 400 days earlier (by the KMS's
+// clock), given to the provider as `token`, is presented as is, renewed
+// never, replaced by no login, and honoured by the KMS. What it cannot show,
+// since each CLI command starts a provider afresh, is one process keeping a
+// never-expiring token while its own clock moves on: the client's test
+// TestTokenThatNeverExpiresIsNeverRenewed (internal/kms) does that with the
+// client's clock (kms.Config.Now) 400 days on between requests.
 func TestAccTokens_neverExpiringTokenIsKept(t *testing.T) {
 	env := acctest.Start(t)
 	env.KMS.SetAccessTokenTTL(acctest.IdentityClientID, 0)
+	// A token of the identity issued now: 400 days old by the second step.
+	old, err := env.Client.UniversalAuthLogin(context.Background(), acctest.IdentityClientID, env.IdentityClientSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.ExpiresIn != 0 {
+		t.Fatalf("the KMS issued a token that expires in %ds, want 0 (never)", old.ExpiresIn)
+	}
+	withOldToken := fmt.Sprintf(`
+provider "hanzokms" {
+  host        = %q
+  token       = %q
+  max_retries = 2
+}
+`, env.KMSURL, old.AccessToken) + rotationOnlyHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 10", 1))
+	env.KMS.ResetCounters()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: rotationHCL(env, basicBody)},
 			{
-				PreConfig: func() { env.Clock.Advance(400 * 24 * time.Hour) },
-				Config:    rotationHCL(env, strings.Replace(basicBody, "rotation_interval = 30", "rotation_interval = 10", 1)),
+				Config: rotationHCL(env, basicBody),
 				Check: func(*terraform.State) error {
 					if n := env.KMS.RequestCount(routeRenew); n != 0 {
 						return fmt.Errorf("%d renewals of a token that never expires", n)
+					}
+					if n := env.KMS.RequestCount(routeLogin); n == 0 {
+						return fmt.Errorf("no universal auth login")
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					env.Clock.Advance(400 * 24 * time.Hour)
+					env.KMS.ResetCounters()
+				},
+				Config: withOldToken,
+				Check: func(*terraform.State) error {
+					if n := env.KMS.RequestCount(routePatch); n != 1 {
+						return fmt.Errorf("%d updates with the 400-day-old token, want 1:\n%s", n, env.KMS.CountsString())
+					}
+					if renews, logins := env.KMS.RequestCount(routeRenew), env.KMS.RequestCount(routeLogin); renews != 0 || logins != 0 {
+						return fmt.Errorf("%d renewals and %d logins, want none: the given token is kept", renews, logins)
 					}
 					return nil
 				},

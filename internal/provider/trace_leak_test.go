@@ -103,13 +103,15 @@ variable "rotator_secret" {
 			{
 				// The second rotator's secret, through ephemeral credentials,
 				// into a write-only attribute.
-				SkipFunc: func() (bool, error) { return !writeOnly, nil },
-				Config:   acctest.Config(header, conn, rotated, second, creds, conn2),
-				Check:    connectionHolds(env, secondRotator),
+				SkipFunc: acctest.SkipStepUnless(t, "ephemeral credentials into client_secret_wo",
+					acctest.FeatureWriteOnlyAttributes, acctest.FeatureEphemeralResources),
+				Config: acctest.Config(header, conn, rotated, second, creds, conn2),
+				Check:  connectionHolds(env, secondRotator),
 			},
 			{
 				// Rotate it and send the new secret.
-				SkipFunc: func() (bool, error) { return !writeOnly, nil },
+				SkipFunc: acctest.SkipStepUnless(t, "rotated secret into client_secret_wo",
+					acctest.FeatureWriteOnlyAttributes, acctest.FeatureEphemeralResources),
 				Config: acctest.Config(header, conn, rotated, second.Clone().Str("rotation_trigger", "two"), creds,
 					conn2.Clone().Int("client_secret_wo_version", 2)),
 				Check: connectionHolds(env, secondRotator),

@@ -190,21 +190,20 @@ func TestVerifyArchives(t *testing.T) {
 	}
 }
 
-// What `goreleaser build --snapshot` leaves: a directory per target.
-func TestVerifyBinaries(t *testing.T) {
-	builds, err := loadFile(t, realConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+// binariesDist writes what `goreleaser build --snapshot` leaves: a
+// directory per target with its binary, except for the target named missing
+// (no directory) and the one named noExe (a Windows binary without .exe).
+func binariesDist(t *testing.T, builds []releaseBuild, missing, noExe string) string {
+	t.Helper()
 	dist := t.TempDir()
 	for _, b := range builds {
 		for _, tg := range b.targets {
-			if tg.Name == "freebsd_arm_6" {
+			if tg.Name == missing {
 				continue
 			}
 			dir := filepath.Join(dist, "terraform-provider-hanzokms_"+tg.Name)
 			binary := "terraform-provider-hanzokms_v0.0.0-SNAPSHOT-none"
-			if tg.GOOS == "windows" && tg.GOARCH != "386" {
+			if tg.GOOS == "windows" && tg.Name != noExe {
 				binary += ".exe"
 			}
 			if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -215,7 +214,18 @@ func TestVerifyBinaries(t *testing.T) {
 			}
 		}
 	}
-	err = verifyBinaries(builds, dist)
+	return dist
+}
+
+func TestVerifyBinaries(t *testing.T) {
+	builds, err := loadFile(t, realConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyBinaries(builds, binariesDist(t, builds, "", "")); err != nil {
+		t.Fatalf("a complete dist refused: %v", err)
+	}
+	err = verifyBinaries(builds, binariesDist(t, builds, "freebsd_arm_6", "windows_386_sse2"))
 	if err == nil {
 		t.Fatal("a dist without freebsd_arm_6 and with a windows binary lacking .exe accepted")
 	}
