@@ -127,9 +127,11 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				Validators: []validator.String{stringvalidator.RegexMatches(audiencePattern, audienceRule)},
 			},
 			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes. Exactly one of the two is required.",
+				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes (where setting this one warns). Exactly one of the two is required.",
 				Optional:            true,
 				Sensitive:           true,
+				// Warns only on a CLI that can send write-only attributes.
+				Validators: []validator.String{stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("client_secret_wo"))},
 			},
 			"client_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`.",
