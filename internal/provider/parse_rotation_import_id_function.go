@@ -50,7 +50,7 @@ func (f *parseRotationImportIDFunction) Run(ctx context.Context, req function.Ru
 	}
 	id, err := parseRotationImportID(raw)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "id: "+err.Error())
+		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
 	}
 	values := map[string]attr.Value{

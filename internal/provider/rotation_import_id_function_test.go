@@ -97,8 +97,8 @@ func TestParseRotationImportIDFunction(t *testing.T) {
 		":dev:/:name":  "project_id part is empty",
 	} {
 		_, err := runFunction(t, NewParseRotationImportIDFunction(), raw)
-		if err == nil || err.FunctionArgument == nil || *err.FunctionArgument != 0 || !strings.HasPrefix(err.Text, "id: ") || !strings.Contains(err.Text, want) {
-			t.Errorf("%q: error %v, want one at argument 0 (id) saying %q", raw, err, want)
+		if err == nil || err.FunctionArgument == nil || *err.FunctionArgument != 0 || !strings.HasPrefix(err.Text, "import ID ") || !strings.Contains(err.Text, want) {
+			t.Errorf("%q: error %v, want one at argument 0 (id), starting with the import ID, saying %q", raw, err, want)
 		}
 	}
 }
