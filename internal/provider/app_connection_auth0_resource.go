@@ -131,7 +131,7 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				Optional:            true,
 				Sensitive:           true,
 				// Warns only on a CLI that can send write-only attributes.
-				Validators: []validator.String{stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("client_secret_wo"))},
+				Validators: []validator.String{preferWriteOnly("client_secret", "client_secret_wo")},
 			},
 			"client_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`.",

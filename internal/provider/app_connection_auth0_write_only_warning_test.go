@@ -8,7 +8,8 @@ import (
 )
 
 // A connection given client_secret warns, on a CLI that supports write-only
-// attributes, that client_secret_wo keeps the secret out of state; an older
+// attributes, that client_secret_wo keeps the secret out of state (without
+// printing the configuration line that holds it); an older
 // CLI, which could not send client_secret_wo, gets no such warning.
 func TestAccAppConnectionAuth0_clientSecretPrefersWriteOnly(t *testing.T) {
 	if !acctest.Enabled() {
@@ -19,15 +20,19 @@ func TestAccAppConnectionAuth0_clientSecretPrefersWriteOnly(t *testing.T) {
 	wd.Write("main.tf", withProvider(env, connectionBlock(env)))
 	wd.Run("init", "-input=false", "-no-color")
 	out := wd.Run("plan", "-input=false", "-no-color")
-	const warning = "Available Write-Only Attribute Alternative"
-	warned := strings.Contains(out, warning) && strings.Contains(out, "client_secret_wo")
+	const warning = "Prefer client_secret_wo: it keeps the secret out of state"
+	warned := strings.Contains(out, warning)
 	if acctest.Has(t, acctest.FeatureWriteOnlyAttributes) {
 		if !warned {
 			t.Fatalf("no warning pointing to client_secret_wo on a CLI with write-only attributes:\n%s", out)
 		}
-		// The warning is at the attribute, not the whole resource.
 		if !strings.Contains(out, "hanzokms_app_connection_auth0.test") {
 			t.Fatalf("the warning does not name the resource:\n%s", out)
+		}
+		// It is raised on the resource, not the attribute, whose source
+		// line the CLI would print with the secret in it.
+		if strings.Contains(out, env.Tenant.Secret(acctest.ManagementClientID)) {
+			t.Fatalf("the warning shows the secret:\n%s", out)
 		}
 	} else if strings.Contains(out, warning) {
 		t.Fatalf("a CLI without write-only attributes was told to use one:\n%s", out)
