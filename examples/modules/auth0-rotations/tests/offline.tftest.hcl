@@ -20,6 +20,9 @@ variables {
   project_id    = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
   environment   = "prod"
   connection_id = "6f1d2b7a-5c3e-4e8f-9a0b-1c2d3e4f5a6b"
+  # Set in every run, used only with create_connection: Terraform 1.11
+  # refuses an apply whose ephemeral variable was left unset at plan.
+  connection_client_secret = "m2m-secret"
   applications = {
     "billing-api" = {
       client_id   = "billing-client"
@@ -142,8 +145,9 @@ run "refuses_both_connection_choices" {
 run "refuses_a_connection_without_its_secret" {
   command = plan
   variables {
-    connection_id     = null
-    create_connection = { name = "tenant-rotator", domain = "example.us.auth0.com", client_id = "m2m-client" }
+    connection_client_secret = null
+    connection_id            = null
+    create_connection        = { name = "tenant-rotator", domain = "example.us.auth0.com", client_id = "m2m-client" }
   }
   expect_failures = [hanzokms_app_connection_auth0.this]
 }
