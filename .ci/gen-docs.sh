@@ -7,13 +7,17 @@
 # is BUSL-1.1: run here to document this provider, never shipped; see
 # .ci/install-clis.sh.) The provider key is renamed to its short name, one of
 # the two tfplugindocs looks up.
-#   .ci/gen-docs.sh            regenerate docs/
-#   .ci/gen-docs.sh --check    fail when docs/ differs from what the schema generates
+# It also writes the inputs and outputs table of each example module's
+# README.md with terraform-docs (examples/modules/*/.terraform-docs.yml).
+#   .ci/gen-docs.sh            regenerate docs/ and the module READMEs
+#   .ci/gen-docs.sh --check    fail when docs/ or a module README differs from what is generated
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${HANZOKMS_CLI_CACHE:-$HOME/.cache/terraform-provider-hanzokms}"
 TERRAFORM_NEW="$CACHE/terraform-1.16.0/terraform"
 [ -x "$TERRAFORM_NEW" ] || .ci/install-clis.sh terraform-new
+TERRAFORM_DOCS="$CACHE/terraform-docs-0.20.0/terraform-docs"
+[ -x "$TERRAFORM_DOCS" ] || .ci/install-clis.sh terraform-docs
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -39,13 +43,28 @@ done
 
 if [ "${1:-}" = "--check" ]; then
   cp -r docs "$work/docs.before" 2>/dev/null || mkdir -p "$work/docs.before"
+  mkdir -p "$work/modules.before"
+  for config in examples/modules/*/.terraform-docs.yml; do
+    module=$(basename "$(dirname "$config")")
+    cp "$(dirname "$config")/README.md" "$work/modules.before/$module.md"
+  done
 fi
 go tool tfplugindocs generate --provider-name hanzokms --providers-schema "$work/schema.json" --rendered-website-dir docs
 go tool tfplugindocs validate --provider-name hanzokms
+for config in examples/modules/*/.terraform-docs.yml; do
+  (cd "$(dirname "$config")" && "$TERRAFORM_DOCS" . >/dev/null)
+done
 if [ "${1:-}" = "--check" ]; then
   if ! diff -ru "$work/docs.before" docs; then
     echo "gen-docs: docs/ is out of date with the schema: run make generate and commit docs/" >&2
     exit 1
   fi
-  echo "gen-docs: docs/ matches the schema"
+  for config in examples/modules/*/.terraform-docs.yml; do
+    readme="$(dirname "$config")/README.md"
+    if ! diff -u "$work/modules.before/$(basename "$(dirname "$config")").md" "$readme"; then
+      echo "gen-docs: $readme's inputs and outputs table is out of date with the module: run make generate and commit it" >&2
+      exit 1
+    fi
+  done
+  echo "gen-docs: docs/ matches the schema, and the module READMEs their modules"
 fi

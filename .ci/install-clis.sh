@@ -11,6 +11,7 @@
 #   goreleaser v2.15.1     -> $CACHE/goreleaser-2.15.1/goreleaser       (make release-check)
 #   golangci-lint v2.15.0  -> $CACHE/golangci-lint-2.15.0/golangci-lint (make lint)
 #   actionlint v1.7.12     -> $CACHE/actionlint-1.7.12/actionlint       (make lint)
+#   terraform-docs v0.20.0 -> $CACHE/terraform-docs-0.20.0/terraform-docs (make generate: the module's README)
 #
 # Terraform 1.6 and later are BUSL-1.1 licensed. Terraform v1.16.0 is built here
 # only to run this provider's acceptance tests against it (non-production use).
@@ -31,6 +32,8 @@ GOLANGCI_LINT_VERSION=2.15.0
 GOLANGCI_LINT="$CACHE/golangci-lint-$GOLANGCI_LINT_VERSION/golangci-lint"
 ACTIONLINT_VERSION=1.7.12
 ACTIONLINT="$CACHE/actionlint-$ACTIONLINT_VERSION/actionlint"
+TERRAFORM_DOCS_VERSION=0.20.0
+TERRAFORM_DOCS="$CACHE/terraform-docs-$TERRAFORM_DOCS_VERSION/terraform-docs"
 
 # The CLIs are their own modules: build them outside this module's go.mod.
 export GOFLAGS=-mod=mod
@@ -139,6 +142,25 @@ build_actionlint() {
   (cd / && GOBIN="$(dirname "$ACTIONLINT")" go install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION")
 }
 
+# terraform-docs writes the inputs and outputs table of examples/modules/*/README.md.
+# `go install ...@v0.20.0` asks the proxy for the module's version list (to
+# report a deprecation), which is refused here; the exact version is served, so
+# download it and build inside the module cache, as for OpenTofu.
+build_terraform_docs() {
+  if [ -x "$TERRAFORM_DOCS" ] && "$TERRAFORM_DOCS" --version 2>/dev/null | grep -q "v$TERRAFORM_DOCS_VERSION"; then
+    echo "install-clis: terraform-docs v$TERRAFORM_DOCS_VERSION cached at $TERRAFORM_DOCS"; return
+  fi
+  echo "install-clis: building terraform-docs v$TERRAFORM_DOCS_VERSION (about 2 minutes on 2 cores)"
+  mkdir -p "$(dirname "$TERRAFORM_DOCS")"
+  local dir
+  dir=$(cd / && go mod download -json "github.com/terraform-docs/terraform-docs@v$TERRAFORM_DOCS_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [ -n "$dir" ] && [ -d "$dir" ] || { echo "install-clis: module download of terraform-docs v$TERRAFORM_DOCS_VERSION failed" >&2; return 1; }
+  (cd "$dir" && go build -trimpath -o "$TERRAFORM_DOCS.tmp" .)
+  mv "$TERRAFORM_DOCS.tmp" "$TERRAFORM_DOCS"
+  "$TERRAFORM_DOCS" --version | grep -q "v$TERRAFORM_DOCS_VERSION" ||
+    { echo "install-clis: built terraform-docs does not report v$TERRAFORM_DOCS_VERSION" >&2; return 1; }
+}
+
 case "${1:-all}" in
   tofu) build_tofu ;;
   terraform) build_terraform ;;
@@ -147,8 +169,9 @@ case "${1:-all}" in
   golangci-lint) build_golangci_lint ;;
   actionlint) build_actionlint ;;
   linters) build_golangci_lint; build_actionlint ;;
+  terraform-docs) build_terraform_docs ;;
   all) build_tofu; build_terraform; build_terraform_new ;;
   paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "TERRAFORM_NEW=$TERRAFORM_NEW"; echo "GORELEASER=$GORELEASER"
-         echo "GOLANGCI_LINT=$GOLANGCI_LINT"; echo "ACTIONLINT=$ACTIONLINT" ;;
-  *) echo "usage: $0 [all|tofu|terraform|terraform-new|goreleaser|golangci-lint|actionlint|linters|paths]" >&2; exit 2 ;;
+         echo "GOLANGCI_LINT=$GOLANGCI_LINT"; echo "ACTIONLINT=$ACTIONLINT"; echo "TERRAFORM_DOCS=$TERRAFORM_DOCS" ;;
+  *) echo "usage: $0 [all|tofu|terraform|terraform-new|goreleaser|golangci-lint|actionlint|linters|terraform-docs|paths]" >&2; exit 2 ;;
 esac

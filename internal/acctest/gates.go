@@ -105,6 +105,21 @@ var (
 	// Write-only attributes (Terraform 1.11; OpenTofu 1.11).
 	FeatureWriteOnlyAttributes = Feature{Name: "write-only attributes", Terraform: "1.11.0", OpenTofu: "1.11.0"}
 	FeatureMoveResourceState   = Feature{Name: "cross-type moved blocks (MoveResourceState)", Terraform: "1.8.0", OpenTofu: "1.12.4"}
+	// Provider-defined functions (provider::hanzokms::...).
+	FeatureProviderFunctions = Feature{Name: "provider-defined functions", Terraform: "1.8.0", OpenTofu: "1.7.0"}
+	// `import` blocks with for_each.
+	FeatureImportForEach = Feature{Name: "import blocks with for_each", Terraform: "1.7.0", OpenTofu: "1.7.0"}
+	// `terraform test` with mock_provider and override_resource (OpenTofu
+	// added mock providers in 1.8).
+	FeatureTestMocks = Feature{Name: "test with mock_provider", Terraform: "1.7.0", OpenTofu: "1.8.0"}
+	// Ephemeral input variables (`ephemeral = true`; OpenTofu 1.11).
+	FeatureEphemeralVariables = Feature{Name: "ephemeral variables", Terraform: "1.10.0", OpenTofu: "1.11.0"}
+	// `lifecycle { destroy = false }`: forget rather than destroy (OpenTofu
+	// 1.12.0, Terraform 1.16.0, by their changelogs).
+	FeatureLifecycleDestroyFalse = Feature{Name: "lifecycle destroy = false", Terraform: "1.16.0", OpenTofu: "1.12.0"}
+	// action_trigger's on_failure (halt, taint, continue) and the
+	// before_destroy/after_destroy events: Terraform 1.16.0.
+	FeatureActionOnFailureAndDestroyEvents = Feature{Name: "action_trigger on_failure and destroy events", Terraform: "1.16.0"}
 )
 
 // Skip reports why the CLI cannot run f, or "" when it can.

@@ -135,9 +135,11 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				Validators: []validator.String{serverTrimmed(), stringvalidator.RegexMatches(audiencePattern, audienceRule)},
 			},
 			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes. Exactly one of the two is required. The KMS trims white space from both ends of the secret before it uses it (the preflight does the same), so a secret read with `file()` may keep its final newline.",
+				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes (where setting this one warns). Exactly one of the two is required. The KMS trims white space from both ends of the secret before it uses it (the preflight does the same), so a secret read with `file()` may keep its final newline.",
 				Optional:            true,
 				Sensitive:           true,
+				// Warns only on a CLI that can send write-only attributes.
+				Validators: []validator.String{preferWriteOnly("client_secret", "client_secret_wo")},
 			},
 			"client_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`. Trimmed by the KMS, as `client_secret` is.",

@@ -36,6 +36,10 @@ type auth0RotationListConfig struct {
 	ProjectID   types.String `tfsdk:"project_id"`
 	Environment types.String `tfsdk:"environment"`
 	SecretPath  types.String `tfsdk:"secret_path"`
+
+	ConnectionID   types.String `tfsdk:"connection_id"`
+	ClientID       types.String `tfsdk:"client_id"`
+	RotationStatus types.String `tfsdk:"rotation_status"`
 }
 
 func (l *auth0ClientSecretRotationListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -45,7 +49,7 @@ func (l *auth0ClientSecretRotationListResource) Metadata(_ context.Context, req 
 func (l *auth0ClientSecretRotationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Finds the Auth0 Client Secret rotations of a Hanzo KMS project, optionally of one environment " +
-			"and folder, sorted by environment, folder and name. Each result carries the rotation's identity (`id`) and a " +
+			"and folder, of one app connection or application, or with one outcome (`rotation_status`), sorted by environment, folder and name. Each result carries the rotation's identity (`id`) and a " +
 			"display name (`<environment>:<folder>:<name>`); with `include_resource = true` also the whole " +
 			"`hanzokms_auth0_client_secret_rotation` resource, which `terraform query -generate-config-out=<file>` turns " +
 			"into `import` blocks and resource configuration. Needs Terraform 1.14 or later.",
@@ -64,6 +68,21 @@ func (l *auth0ClientSecretRotationListResource) ListResourceConfigSchema(_ conte
 				MarkdownDescription: "Only rotations in this folder (a trailing slash is ignored).",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(secretPathPattern, secretPathRule)},
+			},
+			"connection_id": schema.StringAttribute{
+				MarkdownDescription: connectionIDFilterDescription,
+				Optional:            true,
+				Validators:          connectionIDFilterValidators(),
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: clientIDFilterDescription,
+				Optional:            true,
+				Validators:          clientIDFilterValidators(),
+			},
+			"rotation_status": schema.StringAttribute{
+				MarkdownDescription: rotationStatusFilterDescription,
+				Optional:            true,
+				Validators:          rotationStatusFilterValidators(),
 			},
 		},
 	}
@@ -86,7 +105,10 @@ func (l *auth0ClientSecretRotationListResource) List(ctx context.Context, req li
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	found := selectRotations(all, cfg.Environment, cfg.SecretPath)
+	found := selectRotations(all, rotationFilter{
+		Environment: cfg.Environment, SecretPath: cfg.SecretPath,
+		ConnectionID: cfg.ConnectionID, ClientID: cfg.ClientID, RotationStatus: cfg.RotationStatus,
+	})
 	stream.Results = func(push func(list.ListResult) bool) {
 		for i := range found {
 			if req.Limit > 0 && int64(i) >= req.Limit {

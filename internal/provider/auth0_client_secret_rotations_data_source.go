@@ -32,7 +32,11 @@ type auth0RotationsModel struct {
 	ProjectID   types.String `tfsdk:"project_id"`
 	Environment types.String `tfsdk:"environment"`
 	SecretPath  types.String `tfsdk:"secret_path"`
-	Rotations   types.List   `tfsdk:"rotations"`
+
+	ConnectionID   types.String `tfsdk:"connection_id"`
+	ClientID       types.String `tfsdk:"client_id"`
+	RotationStatus types.String `tfsdk:"rotation_status"`
+	Rotations      types.List   `tfsdk:"rotations"`
 }
 
 // auth0RotationSummary is one entry of the list: what an audit or a module
@@ -66,7 +70,7 @@ func (d *auth0ClientSecretRotationsDataSource) Metadata(_ context.Context, req d
 func (d *auth0ClientSecretRotationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Auth0 Client Secret rotations of a Hanzo KMS project, optionally of one environment " +
-			"and folder, sorted by environment, folder and name: for audits (which rotations failed, which rotate " +
+			"and folder, of one app connection or application, or with one outcome (`rotation_status`), sorted by environment, folder and name: for audits (which rotations failed, which rotate " +
 			"automatically) and for modules that look rotations up.",
 		Attributes: map[string]schema.Attribute{
 			"project_id": schema.StringAttribute{
@@ -83,6 +87,21 @@ func (d *auth0ClientSecretRotationsDataSource) Schema(_ context.Context, _ datas
 				MarkdownDescription: "Only rotations in this folder (a trailing slash is ignored).",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(secretPathPattern, secretPathRule)},
+			},
+			"connection_id": schema.StringAttribute{
+				MarkdownDescription: connectionIDFilterDescription,
+				Optional:            true,
+				Validators:          connectionIDFilterValidators(),
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: clientIDFilterDescription,
+				Optional:            true,
+				Validators:          clientIDFilterValidators(),
+			},
+			"rotation_status": schema.StringAttribute{
+				MarkdownDescription: rotationStatusFilterDescription,
+				Optional:            true,
+				Validators:          rotationStatusFilterValidators(),
 			},
 			"rotations": schema.ListNestedAttribute{
 				MarkdownDescription: "The rotations found.",
@@ -121,7 +140,10 @@ func (d *auth0ClientSecretRotationsDataSource) Read(ctx context.Context, req dat
 		resp.Diagnostics.AddError("Could not list the Auth0 client secret rotations", apiErrorDetail(err))
 		return
 	}
-	found := selectRotations(all, cfg.Environment, cfg.SecretPath)
+	found := selectRotations(all, rotationFilter{
+		Environment: cfg.Environment, SecretPath: cfg.SecretPath,
+		ConnectionID: cfg.ConnectionID, ClientID: cfg.ClientID, RotationStatus: cfg.RotationStatus,
+	})
 	summaries := make([]auth0RotationSummary, 0, len(found))
 	for _, r := range found {
 		summaries = append(summaries, auth0RotationSummary{

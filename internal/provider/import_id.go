@@ -29,15 +29,44 @@ func parseRotationImportID(raw string) (rotationImportID, error) {
 		return rotationImportID{}, fmt.Errorf("import ID %q: expected %s", raw, rotationImportFormats)
 	}
 	id := rotationImportID{ProjectID: parts[0], Environment: parts[1], SecretPath: normalizeSecretPath(parts[2]), Name: parts[3], SecretPathAsWritten: parts[2]}
-	switch {
-	case id.ProjectID == "":
-		return rotationImportID{}, fmt.Errorf("import ID %q: the project_id part is empty; expected %s", raw, rotationImportFormats)
-	case !environmentSlug.MatchString(id.Environment):
-		return rotationImportID{}, fmt.Errorf("import ID %q: environment %q %s", raw, id.Environment, envRule)
-	case !secretPathPattern.MatchString(parts[2]):
-		return rotationImportID{}, fmt.Errorf("import ID %q: secret_path %q %s", raw, parts[2], secretPathRule)
-	case !slugPattern.MatchString(id.Name) || len(id.Name) > 64:
-		return rotationImportID{}, fmt.Errorf("import ID %q: name %q %s, 1-64 characters", raw, id.Name, slugRule)
+	for i, part := range rotationImportIDParts {
+		if err := checkRotationImportIDPart(part, parts[i]); err != nil {
+			if part == "project_id" {
+				return rotationImportID{}, fmt.Errorf("import ID %q: %v; expected %s", raw, err, rotationImportFormats)
+			}
+			return rotationImportID{}, fmt.Errorf("import ID %q: %v", raw, err)
+		}
 	}
 	return id, nil
+}
+
+// rotationImportIDParts are the parts of an import ID by name, in order.
+var rotationImportIDParts = [4]string{"project_id", "environment", "secret_path", "name"}
+
+// checkRotationImportIDPart applies an import by name's rule for one part:
+// the import parser and the provider functions that build and take apart
+// such IDs share it.
+func checkRotationImportIDPart(part, value string) error {
+	switch part {
+	case "project_id":
+		if value == "" {
+			return fmt.Errorf("the project_id part is empty")
+		}
+		if strings.Contains(value, ":") {
+			return fmt.Errorf("project_id %q must not contain \":\", which separates the parts of the ID", value)
+		}
+	case "environment":
+		if !environmentSlug.MatchString(value) {
+			return fmt.Errorf("environment %q %s", value, envRule)
+		}
+	case "secret_path":
+		if !secretPathPattern.MatchString(value) {
+			return fmt.Errorf("secret_path %q %s", value, secretPathRule)
+		}
+	case "name":
+		if !slugPattern.MatchString(value) || len(value) > 64 {
+			return fmt.Errorf("name %q %s, 1-64 characters", value, slugRule)
+		}
+	}
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -32,6 +33,7 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*hanzoKMSProvider)(nil)
 	_ provider.ProviderWithActions            = (*hanzoKMSProvider)(nil)
 	_ provider.ProviderWithListResources      = (*hanzoKMSProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*hanzoKMSProvider)(nil)
 )
 
 type hanzoKMSProvider struct {
@@ -74,6 +76,15 @@ func (p *hanzoKMSProvider) Actions(context.Context) []func() action.Action {
 func (p *hanzoKMSProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewAuth0ClientSecretRotationListResource,
+	}
+}
+
+// Functions need Terraform 1.8+ or OpenTofu 1.7+; they need no configured
+// provider and make no request.
+func (p *hanzoKMSProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewRotationImportIDFunction,
+		NewParseRotationImportIDFunction,
 	}
 }
 

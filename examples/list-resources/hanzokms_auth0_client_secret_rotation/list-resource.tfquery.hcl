@@ -12,3 +12,14 @@ list "hanzokms_auth0_client_secret_rotation" "prod" {
     secret_path = "/billing" # optional: one folder only
   }
 }
+
+# Day two: every rotation whose last attempt failed, before its consumers
+# notice; also by connection_id or by the Auth0 application's client_id.
+list "hanzokms_auth0_client_secret_rotation" "failed" {
+  provider = hanzokms
+
+  config {
+    project_id      = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+    rotation_status = "failed"
+  }
+}
