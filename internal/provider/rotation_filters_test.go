@@ -49,7 +49,7 @@ func dayTwoRotations(t *testing.T, env *acctest.Env) (map[string]string, string)
 		t.Fatalf("creating rotation delta: %v", err)
 	}
 	ids["delta"] = delta.ID
-	env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{localauth0.ScopeReadClients})
+	grantManagementScopes(env, localauth0.ScopeReadClients)
 	beta, err := env.Client.GetAuth0ClientSecretRotation(ctx, ids["beta"])
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func dayTwoRotations(t *testing.T, env *acctest.Env) (map[string]string, string)
 	if _, err := env.Client.RotateAuth0ClientSecret(ctx, ids["beta"], beta.LastRotatedAt); err == nil {
 		t.Fatal("beta rotated without update:client_keys")
 	}
-	env.Tenant.SetManagementScopes(acctest.ManagementClientID, []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys})
+	grantManagementScopes(env, localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys)
 	for name, id := range ids {
 		want := "success"
 		if name == "beta" {
