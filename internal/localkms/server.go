@@ -41,6 +41,10 @@ type Options struct {
 	StateFile string
 	// Logger gets one line per request (method, route, status; no secrets).
 	Logger *log.Logger
+	// STSURL is where an AWS Auth login's signed request goes for a region
+	// (the server calls https://sts.<region>.amazonaws.com); tests point it
+	// at a local STS.
+	STSURL func(region string) string
 }
 
 // Bootstrap seeds a new server: machine identities and projects with their
@@ -48,7 +52,10 @@ type Options struct {
 type Bootstrap struct {
 	Identities     []BootstrapIdentity `json:"identities"`
 	OIDCIdentities []OIDCIdentity      `json:"oidcIdentities,omitempty"`
-	Projects       []BootstrapProject  `json:"projects"`
+	// Machine identities with Kubernetes Auth and AWS Auth.
+	KubernetesIdentities []KubernetesIdentity `json:"kubernetesIdentities,omitempty"`
+	AWSIdentities        []AWSIdentity        `json:"awsIdentities,omitempty"`
+	Projects             []BootstrapProject   `json:"projects"`
 }
 
 // BootstrapIdentity is a machine identity with universal auth.
@@ -111,11 +118,14 @@ type state struct {
 	// OIDCIdentities are keyed by identity id (OIDC login names the
 	// identity, not a client id).
 	OIDCIdentities map[string]*oidcIdentity `json:"oidcIdentities,omitempty"`
-	Tokens         map[string]*token        `json:"tokens"`
-	Projects       map[string]*project      `json:"projects"`
-	Secrets        map[string]*secret       `json:"secrets"`
-	Rotations      map[string]*rotation     `json:"rotations"`
-	Connections    map[string]*connection   `json:"connections"`
+	// KubernetesIdentities and AWSIdentities are keyed by identity id.
+	KubernetesIdentities map[string]*KubernetesIdentity `json:"kubernetesIdentities,omitempty"`
+	AWSIdentities        map[string]*AWSIdentity        `json:"awsIdentities,omitempty"`
+	Tokens               map[string]*token              `json:"tokens"`
+	Projects             map[string]*project            `json:"projects"`
+	Secrets              map[string]*secret             `json:"secrets"`
+	Rotations            map[string]*rotation           `json:"rotations"`
+	Connections          map[string]*connection         `json:"connections"`
 }
 
 type project struct {
@@ -207,6 +217,16 @@ func (s *Server) seed(boot Bootstrap) error {
 	}
 	for _, o := range boot.OIDCIdentities {
 		if err := s.AddOIDCIdentity(o); err != nil {
+			return err
+		}
+	}
+	for _, k := range boot.KubernetesIdentities {
+		if err := s.AddKubernetesIdentity(k); err != nil {
+			return err
+		}
+	}
+	for _, a := range boot.AWSIdentities {
+		if err := s.AddAWSIdentity(a); err != nil {
 			return err
 		}
 	}

@@ -130,7 +130,9 @@ func (k kubernetesLogin) explainRefusal(err error) (string, bool) {
 		return fmt.Sprintf("The cluster accepted the service account token (from %s), but the service account's name is not "+
 			"one of the identity's allowed service account names: run the pod as an allowed service account "+
 			"(serviceAccountName), or add its name to the identity's Kubernetes Auth.", k.sourceSetting), true
-	case strings.Contains(msg, "audience not allowed"):
+	case strings.Contains(msg, "audience"):
+		// The cluster itself refuses a token without the audience the KMS
+		// asks it to review for; the KMS's own audience check comes after.
 		return fmt.Sprintf("The service account token (from %s) was not issued for the identity's allowed audience: mount a "+
 			"projected service account token with that audience (a serviceAccountToken volume source with audience set) "+
 			"and point kubernetes_service_account_token_path (or %s) at it, or change the identity's allowed audience.",
