@@ -128,6 +128,17 @@ func (c *Cluster) IssueToken(sa ServiceAccount, o TokenOptions) (token, id strin
 	return token, id
 }
 
+// IssuedTokens are every token the cluster issued (leak tests look for them).
+func (c *Cluster) IssuedTokens() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, 0, len(c.tokens))
+	for tok := range c.tokens {
+		out = append(out, tok)
+	}
+	return out
+}
+
 // Reviews are the TokenReviews answered so far.
 func (c *Cluster) Reviews() []Review {
 	c.mu.Lock()

@@ -55,6 +55,8 @@ type Server struct {
 type Call struct {
 	AccessKeyID string
 	Region      string
+	// Signature is the request's SigV4 signature (leak tests look for it).
+	Signature string
 	// Error is the STS error code, "" when answered.
 	Error string
 }
@@ -83,6 +85,17 @@ func (s *Server) AddPrincipal(p Principal) {
 	s.principals[p.AccessKeyID] = p
 }
 
+// Principals are every principal the server knows.
+func (s *Server) Principals() []Principal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Principal, 0, len(s.principals))
+	for _, p := range s.principals {
+		out = append(out, p)
+	}
+	return out
+}
+
 // Calls are the requests seen so far.
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
@@ -109,7 +122,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keyID, region, signedHeaders := m[1], m[3], strings.Split(m[4], ";")
-	call := Call{AccessKeyID: keyID, Region: region}
+	call := Call{AccessKeyID: keyID, Region: region, Signature: m[5]}
 	s.mu.Lock()
 	p, known := s.principals[keyID]
 	s.mu.Unlock()
