@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,6 +46,8 @@ type TokenOptions struct {
 
 // Options configure a cluster.
 type Options struct {
+	// Addr to listen on; a free loopback port by default.
+	Addr   string
 	Now    func() time.Time
 	Logger *log.Logger
 }
@@ -79,15 +82,24 @@ type Review struct {
 }
 
 // Start runs a cluster on loopback over TLS.
-func Start(opts Options) *Cluster {
+func Start(opts Options) (*Cluster, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	c := &Cluster{opts: opts, tokens: map[string]*issued{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /apis/authentication.k8s.io/v1/tokenreviews", c.tokenReview)
-	c.server = httptest.NewTLSServer(mux)
-	return c
+	c.server = httptest.NewUnstartedServer(mux)
+	if opts.Addr != "" {
+		l, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			return nil, err
+		}
+		_ = c.server.Listener.Close()
+		c.server.Listener = l
+	}
+	c.server.StartTLS()
+	return c, nil
 }
 
 // URL is the API server's address (https://127.0.0.1:port).

@@ -146,11 +146,15 @@ func Start(o Options) (_ *Stack, err error) {
 	}
 	st.closers = append(st.closers, st.Issuer.Close)
 
-	st.Cluster = localk8s.Start(localk8s.Options{Now: st.Clock.Now, Logger: o.Logger})
+	if st.Cluster, err = localk8s.Start(localk8s.Options{Now: st.Clock.Now, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
 	st.closers = append(st.closers, st.Cluster.Close)
 	reviewer, _ := st.Cluster.IssueToken(localk8s.ServiceAccount{Namespace: "kube-system", Name: "kms-token-reviewer"},
 		localk8s.TokenOptions{CanReview: true, Lifetime: 365 * 24 * time.Hour})
-	st.STS = localsts.Start(localsts.Options{Now: st.Clock.Now, Logger: o.Logger})
+	if st.STS, err = localsts.Start(localsts.Options{Now: st.Clock.Now, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
 	st.closers = append(st.closers, st.STS.Close)
 	st.AWSPrincipal = st.NewAWSPrincipal("ci-session")
 

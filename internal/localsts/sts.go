@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -37,6 +38,8 @@ type Principal struct {
 
 // Options configure the server.
 type Options struct {
+	// Addr to listen on; a free loopback port by default.
+	Addr   string
 	Now    func() time.Time
 	Logger *log.Logger
 }
@@ -63,13 +66,22 @@ type Call struct {
 
 // Start runs the server on loopback (plain HTTP: the local KMS maps every
 // region's endpoint to it).
-func Start(opts Options) *Server {
+func Start(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, principals: map[string]Principal{}}
-	s.server = httptest.NewServer(http.HandlerFunc(s.handle))
-	return s
+	s.server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
+	if opts.Addr != "" {
+		l, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			return nil, err
+		}
+		_ = s.server.Listener.Close()
+		s.server.Listener = l
+	}
+	s.server.Start()
+	return s, nil
 }
 
 // URL is the server's address.

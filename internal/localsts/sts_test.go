@@ -59,7 +59,10 @@ func errorCode(out map[string]any) string {
 
 func TestGetCallerIdentityVerifiesTheSignature(t *testing.T) {
 	now := time.Now()
-	s := localsts.Start(localsts.Options{Now: func() time.Time { return now }})
+	s, err := localsts.Start(localsts.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
 	s.AddPrincipal(principal)
 
@@ -133,7 +136,10 @@ func TestGetCallerIdentityVerifiesTheSignature(t *testing.T) {
 // minutes old when STS sees it) says so in STS's words.
 func TestExpiredSignatureSaysSo(t *testing.T) {
 	now := time.Now()
-	s := localsts.Start(localsts.Options{Now: func() time.Time { return now }})
+	s, err := localsts.Start(localsts.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
 	s.AddPrincipal(principal)
 	_, out := send(t, s, sign(t, principal, now.Add(-time.Hour)), kms.STSGetCallerIdentityBody)
