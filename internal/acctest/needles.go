@@ -92,7 +92,8 @@ func (n *Needles) Len() int { return len(n.labels) }
 // Auth0 application of the tenant ever had (the connection's own management
 // secret, and each rotated one), and every access token the tenant issued
 // (to the local KMS, and to the provider's own checks of a connection), and
-// every OIDC token the local issuer minted, and its signature on its own.
+// every OIDC token the local issuer minted, and its signature on its own,
+// and the Kubernetes and AWS credentials of the machine logins.
 func (n *Needles) AddStack(st *localstack.Stack) {
 	n.Add(KindIdentitySecret, "seeded identity", st.IdentityClientSecret)
 	for i, tok := range st.KMS.IssuedTokens() {
@@ -115,6 +116,7 @@ func (n *Needles) AddStack(st *localstack.Stack) {
 			}
 		}
 	}
+	n.addMachineLogins(st)
 }
 
 // Check fails t when a kind has fewer secrets than expected, then searches

@@ -13,7 +13,7 @@ import (
 // secretKeys are the JSON keys whose values never reach a log.
 var secretKeys = map[string]bool{
 	"clientsecret": true, "client_secret": true, "accesstoken": true, "access_token": true,
-	"token": true, "jwt": true, "secretvalue": true, "password": true, "generatedcredentials": true,
+	"token": true, "jwt": true, "iamrequestheaders": true, "secretvalue": true, "password": true, "generatedcredentials": true,
 }
 
 // redactedBody is a body to log: it is redacted only when a logger actually

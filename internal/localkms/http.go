@@ -39,6 +39,8 @@ func (s *Server) mux(withRotations bool) *http.ServeMux {
 	handle("POST /api/v1/auth/universal-auth/login", false, s.login)
 	handle("POST /api/v1/auth/token/renew", false, s.renew)
 	handle("POST /api/v1/auth/oidc-auth/login", false, s.oidcLogin)
+	handle("POST /api/v1/auth/kubernetes-auth/login", false, s.kubernetesLogin)
+	handle("POST /api/v1/auth/aws-auth/login", false, s.awsLogin)
 
 	if withRotations {
 		handle("POST "+rotationsBase, true, s.createRotation)

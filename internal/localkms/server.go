@@ -47,6 +47,10 @@ type Options struct {
 	// framework's 404 for an unknown route (SetRotationRoutes switches them
 	// at run time).
 	WithoutRotationRoutes bool
+	// STSURL is where an AWS Auth login's signed request goes for a region
+	// (the server calls https://sts.<region>.amazonaws.com); tests point it
+	// at a local STS.
+	STSURL func(region string) string
 }
 
 // Bootstrap seeds a new server: machine identities and projects with their
@@ -54,7 +58,10 @@ type Options struct {
 type Bootstrap struct {
 	Identities     []BootstrapIdentity `json:"identities"`
 	OIDCIdentities []OIDCIdentity      `json:"oidcIdentities,omitempty"`
-	Projects       []BootstrapProject  `json:"projects"`
+	// Machine identities with Kubernetes Auth and AWS Auth.
+	KubernetesIdentities []KubernetesIdentity `json:"kubernetesIdentities,omitempty"`
+	AWSIdentities        []AWSIdentity        `json:"awsIdentities,omitempty"`
+	Projects             []BootstrapProject   `json:"projects"`
 }
 
 // BootstrapIdentity is a machine identity with universal auth.
@@ -129,12 +136,15 @@ type state struct {
 	// OIDCIdentities are keyed by identity id (OIDC login names the
 	// identity, not a client id).
 	OIDCIdentities map[string]*oidcIdentity `json:"oidcIdentities,omitempty"`
-	Tokens         map[string]*token        `json:"tokens"`
-	Projects       map[string]*project      `json:"projects"`
-	Secrets        map[string]*secret       `json:"secrets"`
-	Imports        []*secretImport          `json:"imports,omitempty"`
-	Rotations      map[string]*rotation     `json:"rotations"`
-	Connections    map[string]*connection   `json:"connections"`
+	// KubernetesIdentities and AWSIdentities are keyed by identity id.
+	KubernetesIdentities map[string]*KubernetesIdentity `json:"kubernetesIdentities,omitempty"`
+	AWSIdentities        map[string]*AWSIdentity        `json:"awsIdentities,omitempty"`
+	Tokens               map[string]*token              `json:"tokens"`
+	Projects             map[string]*project            `json:"projects"`
+	Secrets              map[string]*secret             `json:"secrets"`
+	Imports              []*secretImport                `json:"imports,omitempty"`
+	Rotations            map[string]*rotation           `json:"rotations"`
+	Connections          map[string]*connection         `json:"connections"`
 	// AIAccessPolicies are the folders' AI-access policies (a Hanzo KMS
 	// feature), keyed like secrets without the name; a folder without one
 	// auto-approves.
@@ -230,6 +240,16 @@ func (s *Server) seed(boot Bootstrap) error {
 	}
 	for _, o := range boot.OIDCIdentities {
 		if err := s.AddOIDCIdentity(o); err != nil {
+			return err
+		}
+	}
+	for _, k := range boot.KubernetesIdentities {
+		if err := s.AddKubernetesIdentity(k); err != nil {
+			return err
+		}
+	}
+	for _, a := range boot.AWSIdentities {
+		if err := s.AddAWSIdentity(a); err != nil {
 			return err
 		}
 	}

@@ -20,8 +20,10 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
 )
 
 // Fixed names of the seeded world.
@@ -51,6 +53,26 @@ const (
 	OIDCBoundSubject      = "organization:acme:project:default:workspace:billing:run_phase:*"
 	// OIDCSubject is what a plan or apply of that workspace carries.
 	OIDCSubject = "organization:acme:project:default:workspace:billing:run_phase:apply"
+
+	// The machine identity with Kubernetes Auth, as for Terraform in a CI
+	// pod: the KMS reviews tokens with a stored reviewer token, and allows
+	// the service account KubernetesNamespace/KubernetesServiceAccount.
+	KubernetesIdentityID     = "0e7c2a4b-6d1f-4a3e-8b5c-9f2e1d0c3b4a"
+	KubernetesNamespace      = "ci"
+	KubernetesServiceAccount = "terraform"
+	// KubernetesAudienceIdentityID also requires the audience
+	// KubernetesAudience and stores no reviewer token: the login's own
+	// token reviews itself (its service account needs system:auth-delegator).
+	KubernetesAudienceIdentityID = "3a9d5e7f-1b2c-4d6e-a8f0-b1c2d3e4f5a6"
+	KubernetesAudience           = "hanzo-kms"
+
+	// The machine identity with AWS Auth, trusting one account and the role
+	// a runner assumes.
+	AWSIdentityID = "9c4b1e2d-7a3f-4e5b-8c6d-0f1a2b3c4d5e"
+	AWSAccountID  = "111122223333"
+	AWSRoleARN    = "arn:aws:iam::111122223333:role/terraform-runner"
+	// AWSRegion is the region the provider signs for in tests.
+	AWSRegion = "eu-west-1"
 )
 
 // Clock is a settable clock for the local KMS's scheduler and token expiry.
@@ -84,8 +106,15 @@ type Options struct {
 
 // Stack is a running world.
 type Stack struct {
-	Tenant               *localauth0.Tenant
-	Issuer               *localoidc.Issuer
+	Tenant *localauth0.Tenant
+	Issuer *localoidc.Issuer
+	// Cluster is the Kubernetes API the KMS reviews service account tokens with.
+	Cluster *localk8s.Cluster
+	// STS is the AWS STS the KMS sends AWS Auth logins' signed requests to.
+	STS *localsts.Server
+	// AWSPrincipal is the runner's AWS identity (temporary role credentials)
+	// that the STS knows.
+	AWSPrincipal         localsts.Principal
 	KMS                  *localkms.Server
 	KMSURL               string
 	Clock                *Clock
@@ -123,11 +152,32 @@ func Start(o Options) (_ *Stack, err error) {
 	}
 	st.closers = append(st.closers, st.Issuer.Close)
 
+	if st.Cluster, err = localk8s.Start(localk8s.Options{Now: st.Clock.Now, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
+	st.closers = append(st.closers, st.Cluster.Close)
+	reviewer, _ := st.Cluster.IssueToken(localk8s.ServiceAccount{Namespace: "kube-system", Name: "kms-token-reviewer"},
+		localk8s.TokenOptions{CanReview: true, Lifetime: 365 * 24 * time.Hour})
+	if st.STS, err = localsts.Start(localsts.Options{Now: st.Clock.Now, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
+	st.closers = append(st.closers, st.STS.Close)
+	st.AWSPrincipal = st.NewAWSPrincipal("ci-session")
+
 	st.KMS, err = localkms.New(localkms.Options{
 		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: kmsSideAuth0Client(tenant), Logger: o.Logger,
 		WithoutRotationRoutes: o.WithoutRotationRoutes,
+		STSURL:                func(string) string { return st.STS.URL() },
 	}, localkms.Bootstrap{
-		Identities: []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret}},
+		KubernetesIdentities: []localkms.KubernetesIdentity{{
+			ID: KubernetesIdentityID, KubernetesHost: st.Cluster.URL(), CACert: string(st.Cluster.CACertPEM()),
+			TokenReviewerJWT: reviewer, AllowedNamespaces: KubernetesNamespace, AllowedNames: KubernetesServiceAccount,
+		}, {
+			ID: KubernetesAudienceIdentityID, KubernetesHost: st.Cluster.URL(), CACert: string(st.Cluster.CACertPEM()),
+			AllowedNamespaces: KubernetesNamespace, AllowedAudience: KubernetesAudience,
+		}},
+		AWSIdentities: []localkms.AWSIdentity{{ID: AWSIdentityID, AllowedAccountIDs: AWSAccountID, AllowedPrincipalARNs: AWSRoleARN}},
+		Identities:    []localkms.BootstrapIdentity{{ClientID: IdentityClientID, ClientSecret: st.IdentityClientSecret}},
 		OIDCIdentities: []localkms.OIDCIdentity{{
 			ID: OIDCIdentityID, DiscoveryURL: st.Issuer.URL(), CACert: string(st.Issuer.CACertPEM()),
 			BoundIssuer: st.Issuer.URL(), BoundAudiences: OIDCAudience, BoundSubject: OIDCBoundSubject,
@@ -203,6 +253,27 @@ func (st *Stack) OIDCToken(tokenID string) string {
 		Subject: OIDCSubject, Audience: []string{OIDCAudience}, TokenID: tokenID,
 		Extra: map[string]any{"terraform_organization_name": "acme", "terraform_workspace_name": "billing"},
 	})
+}
+
+// KubernetesToken issues a token of the allowed service account (ci/terraform)
+// as a pod's default mount holds it; it returns the token and its id, which
+// Cluster.Reviews reports.
+func (st *Stack) KubernetesToken() (token, id string) {
+	return st.Cluster.IssueToken(localk8s.ServiceAccount{Namespace: KubernetesNamespace, Name: KubernetesServiceAccount},
+		localk8s.TokenOptions{})
+}
+
+// NewAWSPrincipal makes new temporary credentials of the runner's role
+// (assumed-role/terraform-runner/<session>) known to the STS.
+func (st *Stack) NewAWSPrincipal(session string) localsts.Principal {
+	p := localsts.Principal{
+		AccessKeyID: "ASIA" + strings.ToUpper(randomHex(8)), SecretAccessKey: randomHex(20),
+		SessionToken: "IQoJb3JpZ2luX2VjE" + randomHex(40), Account: AWSAccountID,
+		ARN:    "arn:aws:sts::" + AWSAccountID + ":assumed-role/terraform-runner/" + session,
+		UserID: "AROA" + strings.ToUpper(randomHex(8)) + ":" + session,
+	}
+	st.STS.AddPrincipal(p)
+	return p
 }
 
 // Auth0Login is a client credentials login to the tenant, as a consumer of

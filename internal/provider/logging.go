@@ -22,11 +22,11 @@ type secretSet struct {
 }
 
 // logMasked are the secrets the provider's log lines mask from the start:
-// the configured client secret and token, and the GitHub Actions request
+// every secret attribute of the login methods that is set, and the GitHub Actions request
 // token (ACTIONS_ID_TOKEN_REQUEST_TOKEN), with which anyone can mint OIDC
 // tokens for the job. OIDC tokens are added as they are read.
 func logMasked(s settings) []string {
-	return []string{s.clientSecret, s.token, os.Getenv(EnvGitHubTokenRequestToken)}
+	return append(s.secrets(), os.Getenv(EnvGitHubTokenRequestToken))
 }
 
 func newTFLogger(secrets ...string) tfLogger {

@@ -9,8 +9,6 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -88,19 +86,14 @@ func (p *hanzoKMSProvider) Functions(context.Context) []func() function.Function
 	}
 }
 
+// providerModel holds the provider attributes that are not a login
+// method's; those are read by name (loginOptions), so that a new method adds
+// no field here.
 type providerModel struct {
 	Host           types.String `tfsdk:"host"`
-	ClientID       types.String `tfsdk:"client_id"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
-	Token          types.String `tfsdk:"token"`
 	CACertificate  types.String `tfsdk:"ca_certificate"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-
-	OIDCIdentityID  types.String `tfsdk:"oidc_identity_id"`
-	OIDCTokenEnvVar types.String `tfsdk:"oidc_token_env_var"`
-	OIDCTokenFile   types.String `tfsdk:"oidc_token_file"`
-	OIDCAudience    types.String `tfsdk:"oidc_audience"`
 }
 
 // providerData is what every resource receives from Configure: one client,
@@ -115,127 +108,81 @@ func (p *hanzoKMSProvider) Metadata(_ context.Context, _ provider.MetadataReques
 }
 
 func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	attributes := loginSchemaAttributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Hanzo KMS provider manages [Hanzo KMS](https://kms.hanzo.ai) secret rotations. " +
-			"It logs in as a machine identity in one of three ways, chosen by which attributes are set: universal auth " +
-			"(`client_id` and `client_secret`), OIDC workload identity (`oidc_identity_id`, with the identity token " +
-			"of the Terraform Cloud run, a file, or GitHub Actions), or a ready access `token`. Setting more than one " +
-			"is an error. Every attribute can be set by an environment variable instead, so a Terraform Cloud " +
-			"workspace needs no provider block at all.",
-		Attributes: map[string]schema.Attribute{
-			"host": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the Hanzo KMS, e.g. `https://us.kms.hanzo.ai` (the default), " +
-					"`https://eu.kms.hanzo.ai`, or a self-hosted URL. May also be set with `" + EnvHost + "`.",
-				Optional: true,
-			},
-			"client_id": schema.StringAttribute{
-				MarkdownDescription: "Client ID of a machine identity with universal auth. Requires `client_secret`; " +
-					"conflicts with `token`. May also be set with `" + EnvClientID + "`.",
-				Optional:  true,
-				Sensitive: true,
-			},
-			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "Client secret of the machine identity. Never logged. May also be set with `" + EnvClientSecret + "`.",
-				Optional:            true,
-				Sensitive:           true,
-			},
-			"token": schema.StringAttribute{
-				MarkdownDescription: "A pre-issued machine identity access token, used as is (no login; it is not " +
-					"renewed). Conflicts with `client_id`/`client_secret`. May also be set with `" + EnvToken + "`.",
-				Optional:  true,
-				Sensitive: true,
-			},
-			"oidc_identity_id": schema.StringAttribute{
-				MarkdownDescription: "ID of a machine identity with OIDC Auth: the provider logs in with an OIDC identity " +
-					"token instead of a stored secret. The token is read at every login from `oidc_token_file`, or the " +
-					"variable `oidc_token_env_var` names, or by default `" + EnvTFCWorkloadIdentityToken + "` (Terraform " +
-					"Cloud workload identity), or requested from GitHub Actions when `" + EnvGitHubTokenRequestURL + "` and `" +
-					EnvGitHubTokenRequestToken + "` are set. Conflicts with `client_id`, `client_secret` and `token`. " +
-					"It is " + oidcIdentityIDRule + ", as the KMS shows it on the identity's page. " +
-					"May also be set with `" + EnvOIDCIdentityID + "`.",
-				Optional: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
-					"must be the machine identity's ID, "+oidcIdentityIDRule+" (so must "+EnvOIDCIdentityID+")")},
-			},
-			"oidc_token_env_var": schema.StringAttribute{
-				MarkdownDescription: "Name of the environment variable holding the OIDC identity token, e.g. " +
-					"`TFC_WORKLOAD_IDENTITY_TOKEN_KMS` for a tagged Terraform Cloud token. Defaults to `" +
-					EnvTFCWorkloadIdentityToken + "`. Conflicts with `oidc_token_file`. May also be set with `" + EnvOIDCTokenEnvVar + "`.",
-				Optional:   true,
-				Validators: []validator.String{envVarNameValidator{}},
-			},
-			"oidc_token_file": schema.StringAttribute{
-				MarkdownDescription: "Path of a file holding the OIDC identity token, e.g. a Kubernetes projected service " +
-					"account token. It is read again at every login, as the kubelet replaces it. Conflicts with " +
-					"`oidc_token_env_var`. May also be set with `" + EnvOIDCTokenFile + "`.",
-				Optional: true,
-			},
-			"oidc_audience": schema.StringAttribute{
-				MarkdownDescription: "Audience of the token the provider requests from GitHub Actions (when `" +
-					EnvGitHubTokenRequestURL + "` is set); it must be one of the identity's bound audiences. Without it " +
-					"GitHub uses its default audience. Only for the GitHub Actions request: with Terraform Cloud set " +
-					"`TFC_WORKLOAD_IDENTITY_AUDIENCE` in the workspace instead. May also be set with `" + EnvOIDCAudience + "`.",
-				Optional: true,
-			},
-			"ca_certificate": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system roots, for a " +
-					"self-hosted KMS behind a private TLS chain (also trusted for the GitHub Actions token request). " +
-					"May also be set with `" + EnvCACertificate + "`.",
-				Optional: true,
-			},
-			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Defaults to `60s`. " +
-					"It also bounds the wait before a rate-limited login is sent again: a longer wait asked for fails the login. " +
-					"May also be set with `" + EnvRequestTimeout + "`.",
-				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
-			},
-			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit " +
-					"(429, honouring `Retry-After`; only the cloud service rate-limits, per client address), a 502/503/504 or a " +
-					"connection failure, with capped, jittered backoff. A refused login is never retried; a rate-limited login (429 " +
-					"before the KMS checks the credentials) is sent again after the wait the KMS asks for, up to this many times. " +
-					"`0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
-				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 10)},
-			},
+			"It logs in as a machine identity in one of these ways, chosen by which attributes are set: " + loginDoc() +
+			". Setting more than one is an error. Every attribute can be set by an environment variable instead, so a " +
+			"Terraform Cloud workspace or a CI job needs no provider block at all.",
+		Attributes: attributes,
+	}
+	for name, attr := range map[string]schema.Attribute{
+		"host": schema.StringAttribute{
+			MarkdownDescription: "Base URL of the Hanzo KMS, e.g. `https://us.kms.hanzo.ai` (the default), " +
+				"`https://eu.kms.hanzo.ai`, or a self-hosted URL. May also be set with `" + EnvHost + "`.",
+			Optional: true,
 		},
+		"ca_certificate": schema.StringAttribute{
+			MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system roots, for a " +
+				"self-hosted KMS behind a private TLS chain (also trusted for the GitHub Actions token request). " +
+				"May also be set with `" + EnvCACertificate + "`.",
+			Optional: true,
+		},
+		"request_timeout": schema.StringAttribute{
+			MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Defaults to `60s`. " +
+				"It also bounds the wait before a rate-limited login is sent again: a longer wait asked for fails the login. " +
+				"May also be set with `" + EnvRequestTimeout + "`.",
+			Optional:   true,
+			Validators: []validator.String{durationValidator{}},
+		},
+		"max_retries": schema.Int64Attribute{
+			MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit " +
+				"(429, honouring `Retry-After`; the KMS rate-limits per client address and route), a 502/503/504 or a " +
+				"connection failure, with capped, jittered backoff. A refused login is never retried; a rate-limited login (429 " +
+				"before the KMS checks the credentials) is sent again after the wait the KMS asks for, up to this many times. " +
+				"`0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.Between(0, 10)},
+		},
+	} {
+		attributes[name] = attr
 	}
 }
 
 func (p *hanzoKMSProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
-	return []provider.ConfigValidator{
-		providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("client_id")),
-		providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot("client_secret")),
-		providervalidator.Conflicting(path.MatchRoot("oidc_identity_id"), path.MatchRoot("client_id")),
-		providervalidator.Conflicting(path.MatchRoot("oidc_identity_id"), path.MatchRoot("client_secret")),
-		providervalidator.Conflicting(path.MatchRoot("oidc_identity_id"), path.MatchRoot("token")),
-		providervalidator.Conflicting(path.MatchRoot("oidc_token_env_var"), path.MatchRoot("oidc_token_file")),
-	}
+	return loginConfigValidators()
 }
 
 func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	for name, target := range map[string]any{
+		"host": &cfg.Host, "ca_certificate": &cfg.CACertificate, "request_timeout": &cfg.RequestTimeout, "max_retries": &cfg.MaxRetries,
+	} {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), target)...)
+	}
+	loginValues := map[string]types.String{}
+	for name := range loginSchemaAttributes() {
+		var v types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		loginValues[name] = v
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// A configuration that depends on values known only after apply cannot
 	// be used yet; resources say so if they need the client during plan.
-	for _, v := range []types.String{cfg.Host, cfg.ClientID, cfg.ClientSecret, cfg.Token, cfg.CACertificate, cfg.RequestTimeout,
-		cfg.OIDCIdentityID, cfg.OIDCTokenEnvVar, cfg.OIDCTokenFile, cfg.OIDCAudience} {
-		if v.IsUnknown() {
-			tflog.Debug(ctx, "hanzokms: provider configuration not yet known, skipping configure")
-			return
-		}
+	unknown := cfg.MaxRetries.IsUnknown()
+	for _, v := range append([]types.String{cfg.Host, cfg.CACertificate, cfg.RequestTimeout}, mapValues(loginValues)...) {
+		unknown = unknown || v.IsUnknown()
 	}
-	if cfg.MaxRetries.IsUnknown() {
+	if unknown {
+		tflog.Debug(ctx, "hanzokms: provider configuration not yet known, skipping configure")
 		return
 	}
 
-	settings := resolveSettings(cfg)
+	settings := resolveSettings(cfg, loginValues)
 	login, diags := chooseLogin(settings)
-	if diags != nil {
+	if diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
@@ -264,27 +211,20 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 	logger := newTFLogger(logMasked(settings)...)
 	kmsCfg := kms.Config{
 		Host:       settings.host,
-		Token:      settings.token,
 		CACertPEM:  []byte(settings.caCertificate),
 		Timeout:    timeout,
 		MaxRetries: maxRetries,
 		UserAgent:  "terraform-provider-hanzokms/" + p.version,
 		Logger:     logger,
 	}
-	switch login.method {
-	case loginUniversalAuth:
-		kmsCfg.ClientID, kmsCfg.ClientSecret = settings.clientID, settings.clientSecret
-	case loginOIDC:
-		// Every OIDC token read is masked in the provider's log lines too.
-		kmsCfg.OIDCIdentityID, kmsCfg.OIDCToken = settings.oidcIdentityID, maskedTokenSource{login.oidcSource, logger}
-	}
+	login.configure(&kmsCfg, logger)
 	client, err := kms.New(kmsCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Hanzo KMS provider configuration", err.Error())
 		return
 	}
 	if err := client.Login(ctx); err != nil {
-		resp.Diagnostics.AddError(loginFailure(login, settings, err, client.Host()))
+		resp.Diagnostics.AddError(loginFailure(login, err, client.Host()))
 		return
 	}
 	data := &providerData{client: client}
@@ -293,4 +233,12 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
 	resp.ListResourceData = data
+}
+
+func mapValues(m map[string]types.String) []types.String {
+	out := make([]types.String, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }

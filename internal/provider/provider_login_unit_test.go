@@ -12,8 +12,8 @@ import (
 // hint speaks of the KMS's request to the issuer, not of the token. The
 // messages are the server's (identity-oidc-auth-service.ts).
 func TestOIDCDiscoveryAndJWKSFailuresAreNotBlamedOnTheToken(t *testing.T) {
-	login := loginChoice{method: loginOIDC, oidcSourceSetting: EnvTFCWorkloadIdentityToken}
-	s := settings{oidcIdentityID: "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31", fromEnv: map[string]bool{}}
+	s := settings{login: map[string]string{"oidc_identity_id": "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31"}, fromEnv: map[string]bool{}}
+	login := oidcLogin{identityID: "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31", sourceSetting: EnvTFCWorkloadIdentityToken, s: s}
 	cases := []struct{ message, want, notWant string }{
 		{"Access denied: Failed to fetch OIDC discovery document from https://token.example. certificate has expired",
 			"could not read the OIDC discovery document", "has expired: the provider reads it"},
@@ -35,7 +35,7 @@ func TestOIDCDiscoveryAndJWKSFailuresAreNotBlamedOnTheToken(t *testing.T) {
 	for _, tc := range cases {
 		err := &kms.LoginError{Method: kms.LoginOIDC, Host: "https://kms.example",
 			Err: &kms.APIError{Method: "POST", Path: "/api/v1/auth/oidc-auth/login", StatusCode: 401, ErrorName: "UnauthorizedError", Message: tc.message}}
-		summary, detail := loginFailure(login, s, err, "https://kms.example")
+		summary, detail := loginFailure(login, err, "https://kms.example")
 		if summary != "Hanzo KMS authentication failed" || !strings.Contains(detail, tc.want) || strings.Contains(detail, tc.notWant) {
 			t.Errorf("%s:\n got %q\nwant ...%q..., not %q", tc.message, detail, tc.want, tc.notWant)
 		}
@@ -47,21 +47,22 @@ func TestOIDCDiscoveryAndJWKSFailuresAreNotBlamedOnTheToken(t *testing.T) {
 func TestRateLimitedLoginIsNotBlamedOnTheCredentials(t *testing.T) {
 	rateLimited := &kms.APIError{Method: "POST", Path: "/api/v1/auth/universal-auth/login", StatusCode: 429,
 		ErrorName: "RateLimitExceeded", Message: "Rate limit exceeded. Please try again in 40 seconds"}
-	for _, method := range []loginMethod{loginUniversalAuth, loginOIDC} {
+	noSettings := settings{login: map[string]string{}, fromEnv: map[string]bool{}}
+	for method, login := range map[string]chosenLogin{"universal auth": universalAuthLogin{}, "OIDC": oidcLogin{s: noSettings}} {
 		err := &kms.LoginError{Method: kms.LoginUniversalAuth, Host: "https://kms.example", Err: rateLimited, Attempts: 5}
-		summary, detail := loginFailure(loginChoice{method: method}, settings{fromEnv: map[string]bool{}}, err, "https://kms.example")
+		summary, detail := loginFailure(login, err, "https://kms.example")
 		if summary != "Hanzo KMS rate-limited the login" || !strings.Contains(detail, "max_retries (or HANZO_KMS_MAX_RETRIES)") ||
 			!strings.Contains(detail, "request_timeout (or HANZO_KMS_REQUEST_TIMEOUT)") || !strings.Contains(detail, "after 5 attempts") {
-			t.Errorf("method %d: %q / %q", method, summary, detail)
+			t.Errorf("%s: %q / %q", method, summary, detail)
 		}
 		if strings.Contains(detail, "fix the credentials") || strings.Contains(detail, "Check client_id") {
-			t.Errorf("method %d: blamed on the credentials: %s", method, detail)
+			t.Errorf("%s: blamed on the credentials: %s", method, detail)
 		}
 	}
 	// The lockout's 429 is a refusal of the credentials.
 	lock := &kms.LoginError{Method: kms.LoginUniversalAuth, Host: "https://kms.example", Attempts: 1,
 		Err: &kms.APIError{StatusCode: 429, ErrorName: "RateLimitExceeded", Message: "Failed to acquire lock: rate limit exceeded"}}
-	if summary, detail := loginFailure(loginChoice{method: loginUniversalAuth}, settings{}, lock, "https://kms.example"); summary != "Hanzo KMS authentication failed" ||
+	if summary, detail := loginFailure(universalAuthLogin{}, lock, "https://kms.example"); summary != "Hanzo KMS authentication failed" ||
 		!strings.Contains(detail, "fix the credentials") {
 		t.Errorf("lock contention: %q / %q", summary, detail)
 	}

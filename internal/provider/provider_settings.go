@@ -44,15 +44,18 @@ const (
 // settings are the provider attributes after environment variables filled
 // the ones the configuration leaves out.
 type settings struct {
-	host, clientID, clientSecret, token, caCertificate, requestTimeout, maxRetries string
+	host, caCertificate, requestTimeout, maxRetries string
 
-	oidcIdentityID, oidcTokenEnvVar, oidcTokenFile, oidcAudience string
+	// login holds every login method's attributes by name ("" when unset).
+	login map[string]string
 	// fromEnv names the attributes that came from environment variables,
 	// so that an error can say where a value was set.
 	fromEnv map[string]bool
 }
 
-func resolveSettings(cfg providerModel) settings {
+// resolveSettings fills each attribute the configuration leaves out (null)
+// from its environment variable.
+func resolveSettings(cfg providerModel, login map[string]types.String) settings {
 	fromEnv := map[string]bool{}
 	pickNamed := func(name string, v types.String, env, fallback string) string {
 		if !v.IsNull() {
@@ -69,21 +72,33 @@ func resolveSettings(cfg providerModel) settings {
 	if !cfg.MaxRetries.IsNull() {
 		maxRetries = strconv.FormatInt(cfg.MaxRetries.ValueInt64(), 10)
 	}
-	return settings{
+	s := settings{
 		host:           pick(cfg.Host, EnvHost, kms.DefaultHost),
-		clientID:       pickNamed("client_id", cfg.ClientID, EnvClientID, ""),
-		clientSecret:   pickNamed("client_secret", cfg.ClientSecret, EnvClientSecret, ""),
-		token:          pickNamed("token", cfg.Token, EnvToken, ""),
 		caCertificate:  pick(cfg.CACertificate, EnvCACertificate, ""),
 		requestTimeout: pick(cfg.RequestTimeout, EnvRequestTimeout, ""),
 		maxRetries:     maxRetries,
-
-		oidcIdentityID:  pickNamed("oidc_identity_id", cfg.OIDCIdentityID, EnvOIDCIdentityID, ""),
-		oidcTokenEnvVar: pickNamed("oidc_token_env_var", cfg.OIDCTokenEnvVar, EnvOIDCTokenEnvVar, ""),
-		oidcTokenFile:   pickNamed("oidc_token_file", cfg.OIDCTokenFile, EnvOIDCTokenFile, ""),
-		oidcAudience:    pickNamed("oidc_audience", cfg.OIDCAudience, EnvOIDCAudience, ""),
-		fromEnv:         fromEnv,
+		login:          map[string]string{},
+		fromEnv:        fromEnv,
 	}
+	for _, o := range loginOptions {
+		for _, a := range o.attributes {
+			s.login[a.name] = pickNamed(a.name, login[a.name], a.env, "")
+		}
+	}
+	return s
+}
+
+// secrets are the values of the login attributes that are never logged.
+func (s settings) secrets() []string {
+	var out []string
+	for _, o := range loginOptions {
+		for _, a := range o.attributes {
+			if a.secret && s.login[a.name] != "" {
+				out = append(out, s.login[a.name])
+			}
+		}
+	}
+	return out
 }
 
 func parseDurationSetting(s string) (time.Duration, error) {

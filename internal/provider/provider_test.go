@@ -31,7 +31,9 @@ func clearProviderEnv(t *testing.T) {
 	for _, k := range []string{provider.EnvHost, provider.EnvClientID, provider.EnvClientSecret, provider.EnvToken,
 		provider.EnvCACertificate, provider.EnvRequestTimeout, provider.EnvMaxRetries,
 		provider.EnvOIDCIdentityID, provider.EnvOIDCTokenEnvVar, provider.EnvOIDCTokenFile, provider.EnvOIDCAudience,
-		provider.EnvTFCWorkloadIdentityToken, provider.EnvGitHubTokenRequestURL, provider.EnvGitHubTokenRequestToken} {
+		provider.EnvTFCWorkloadIdentityToken, provider.EnvGitHubTokenRequestURL, provider.EnvGitHubTokenRequestToken,
+		provider.EnvKubernetesIdentityID, provider.EnvKubernetesServiceAccountTokenPath, provider.EnvKubernetesServiceAccountToken,
+		provider.EnvAWSIAMIdentityID, provider.EnvAWSIAMRegion} {
 		t.Setenv(k, "")
 	}
 }

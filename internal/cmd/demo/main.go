@@ -6,7 +6,9 @@
 // It does so twice by default: logged in with a machine identity's client
 // secret (universal auth), then as a Terraform Cloud run with workload
 // identity would (OIDC: an identity id and the run's token, no client secret
-// anywhere in the CLI's environment).
+// anywhere in the CLI's environment). It can also run with any other login
+// method, one at a time (-login kubernetes, -login aws-iam): the local stack
+// stands in for the platform the login trusts.
 //
 //	go run ./internal/cmd/demo -tofu ~/.cache/terraform-provider-hanzokms/opentofu-1.12.6/tofu
 package main
@@ -36,16 +38,16 @@ func main() {
 	flag.StringVar(&o.example, "example", "examples/quickstart", "the configuration to apply")
 	flag.StringVar(&o.workDir, "work-dir", "", "working directory to use and keep (default: a temporary one, removed)")
 	flag.BoolVar(&o.trace, "trace", false, "run the CLI with TF_LOG=TRACE, logging to <work-dir>/trace.log")
-	loginFlag := flag.String("login", "both", "how the provider logs in: universal-auth, oidc, or both (one after the other)")
+	loginFlag := flag.String("login", "both", "how the provider logs in: both (universal-auth, then oidc), or one of "+loginNames())
 	flag.Parse()
 	o.out = os.Stdout
 	logins := []string{loginUniversalAuth, loginOIDC}
-	switch *loginFlag {
-	case "both":
-	case loginUniversalAuth, loginOIDC:
+	switch {
+	case *loginFlag == "both":
+	case loginDescriptions[*loginFlag] != "":
 		logins = []string{*loginFlag}
 	default:
-		fmt.Fprintf(os.Stderr, "-login %q: want universal-auth, oidc or both\n", *loginFlag)
+		fmt.Fprintf(os.Stderr, "-login %q: want both or one of %s\n", *loginFlag, loginNames())
 		os.Exit(2)
 	}
 	baseWork := o.workDir
@@ -59,14 +61,35 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	fmt.Println("\ndemo: done; both servers stopped, nothing left running.")
+	fmt.Println("\ndemo: done; the local servers stopped, nothing left running.")
+	if *loginFlag == "both" {
+		fmt.Println("\nThe demo can also log in with each other method, against a local stand-in of the platform it trusts:")
+		for _, l := range loginOrder[2:] {
+			fmt.Printf("  -login %-14s %s\n", l, loginDescriptions[l])
+		}
+		fmt.Println("e.g. go run ./internal/cmd/demo -tofu <cli> -login kubernetes")
+	}
 }
 
 // How the provider logs in.
 const (
 	loginUniversalAuth = "universal-auth"
 	loginOIDC          = "oidc"
+	loginKubernetes    = "kubernetes"
+	loginAWSIAM        = "aws-iam"
 )
+
+// loginOrder lists the -login values; the first two are the default runs.
+var loginOrder = []string{loginUniversalAuth, loginOIDC, loginKubernetes, loginAWSIAM}
+
+var loginDescriptions = map[string]string{
+	loginUniversalAuth: "a machine identity's client id and secret",
+	loginOIDC:          "a Terraform Cloud run's workload identity token (OIDC)",
+	loginKubernetes:    "a pod's service account token, reviewed by a local Kubernetes API (Kubernetes Auth)",
+	loginAWSIAM:        "a runner's AWS role credentials, a signed GetCallerIdentity verified by a local STS (AWS IAM Auth)",
+}
+
+func loginNames() string { return strings.Join(loginOrder, ", ") }
 
 type options struct {
 	cli, example, workDir string
@@ -155,6 +178,29 @@ func run(o options) error {
 		loginHow = "OIDC workload identity: HANZO_KMS_OIDC_IDENTITY_ID and the run's TFC_WORKLOAD_IDENTITY_TOKEN, no client secret"
 		info("OIDC issuer:    %s (identity %s trusts audience %q, subject %q)", st.Issuer.URL(), localstack.OIDCIdentityID,
 			localstack.OIDCAudience, localstack.OIDCBoundSubject)
+	} else if o.login == loginKubernetes {
+		// As a pod does: the kubelet mounts the service account's token.
+		token, _ := st.KubernetesToken()
+		tokenFile := filepath.Join(work, "serviceaccount-token")
+		if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
+			return err
+		}
+		env = append(env, "HANZO_KMS_KUBERNETES_IDENTITY_ID="+localstack.KubernetesIdentityID,
+			"HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH="+tokenFile)
+		loginHow = "Kubernetes Auth: HANZO_KMS_KUBERNETES_IDENTITY_ID and the service account token file, no client secret"
+		info("Kubernetes API: %s (identity %s allows service account %s/%s)", st.Cluster.URL(), localstack.KubernetesIdentityID,
+			localstack.KubernetesNamespace, localstack.KubernetesServiceAccount)
+	} else if o.login == loginAWSIAM {
+		// As a runner with a role: temporary credentials in the standard
+		// variables, and none of the machine's AWS files or metadata.
+		p := st.AWSPrincipal
+		none := filepath.Join(work, "no-aws-config")
+		env = append(env, "HANZO_KMS_AWS_IAM_IDENTITY_ID="+localstack.AWSIdentityID,
+			"AWS_ACCESS_KEY_ID="+p.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+p.SecretAccessKey, "AWS_SESSION_TOKEN="+p.SessionToken,
+			"AWS_REGION="+localstack.AWSRegion, "AWS_CONFIG_FILE="+none, "AWS_SHARED_CREDENTIALS_FILE="+none, "AWS_EC2_METADATA_DISABLED=true")
+		loginHow = "AWS IAM Auth: HANZO_KMS_AWS_IAM_IDENTITY_ID and the runner's AWS credentials, no client secret"
+		info("AWS STS:        %s (identity %s allows account %s, role %s)", st.STS.URL(), localstack.AWSIdentityID,
+			localstack.AWSAccountID, localstack.AWSRoleARN)
 	} else {
 		env = append(env, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
 	}
@@ -256,15 +302,21 @@ func run(o options) error {
 	if ids := st.KMS.RotationIDs(); len(ids) != 0 {
 		return fmt.Errorf("rotations left after destroy: %v", ids)
 	}
-	if o.login == loginOIDC {
+	if route := loginRoutes[o.login]; o.login != loginUniversalAuth && route != "" {
 		if n := st.KMS.RequestCount("POST /api/v1/auth/universal-auth/login"); n != 0 {
-			return fmt.Errorf("%d universal auth logins in the OIDC run", n)
+			return fmt.Errorf("%d universal auth logins in the %s run", n, o.login)
 		}
-		info("every provider login was an OIDC login (%d), none used a client secret", st.KMS.RequestCount("POST /api/v1/auth/oidc-auth/login"))
+		info("every provider login was a %s login (%d), none used a client secret", o.login, st.KMS.RequestCount(route))
 	}
 	step("Requests the KMS received, by route")
 	fmt.Fprint(o.out, indent(st.KMS.CountsString()))
 	return nil
+}
+
+var loginRoutes = map[string]string{
+	loginOIDC:       "POST /api/v1/auth/oidc-auth/login",
+	loginKubernetes: "POST /api/v1/auth/kubernetes-auth/login",
+	loginAWSIAM:     "POST /api/v1/auth/aws-auth/login",
 }
 
 // environWithoutLoginSettings is this process's environment without any
@@ -274,7 +326,7 @@ func environWithoutLoginSettings() []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "HANZO_KMS_") || strings.HasPrefix(name, "TFC_WORKLOAD_IDENTITY_TOKEN") ||
-			strings.HasPrefix(name, "ACTIONS_ID_TOKEN_REQUEST_") {
+			strings.HasPrefix(name, "ACTIONS_ID_TOKEN_REQUEST_") || strings.HasPrefix(name, "AWS_") {
 			continue
 		}
 		env = append(env, kv)

@@ -21,12 +21,33 @@
 //
 // -without-rotation-routes starts it as a KMS build that serves no secret
 // rotations (every rotation request is answered as an unknown route).
+//
+// With -with-kubernetes a local Kubernetes API (TokenReview over TLS) runs
+// beside it; each -kubernetes-identity is a machine identity with Kubernetes
+// Auth whose tokens the KMS reviews there, and -kubernetes-token-out keeps a
+// service account token in a file as the kubelet does:
+//
+//	go run ./internal/cmd/localkms -with-auth0 -with-kubernetes -project my-project:dev \
+//	  -kubernetes-identity 0e7c2a4b-6d1f-4a3e-8b5c-9f2e1d0c3b4a:ci:terraform \
+//	  -kubernetes-token-out sa-token
+//
+// With -with-sts a local AWS STS runs beside it and the KMS sends every AWS
+// Auth login's signed request there; each -aws-identity is a machine identity
+// with AWS Auth, and -aws-credentials-out writes a shared credentials file of
+// a role session the STS knows (use it with AWS_SHARED_CREDENTIALS_FILE and
+// any AWS_REGION):
+//
+//	go run ./internal/cmd/localkms -with-auth0 -with-sts -project my-project:dev \
+//	  -aws-identity 9c4b1e2d-7a3f-4e5b-8c6d-0f1a2b3c4d5e:111122223333:arn:aws:iam::111122223333:role/terraform-runner \
+//	  -aws-credentials-out aws-credentials
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"log"
@@ -38,8 +59,10 @@ import (
 	"time"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
 )
 
 func main() {
@@ -58,9 +81,20 @@ func main() {
 	oidcTokenOut := flag.String("oidc-token-out", "", "keep a current identity token for the first -oidc-identity in this file (re-minted at half its lifetime)")
 	oidcTokenSubject := flag.String("oidc-token-subject", "organization:acme:project:default:workspace:billing:run_phase:apply", "subject of the tokens written to -oidc-token-out")
 	oidcTokenTTL := flag.Duration("oidc-token-ttl", time.Hour, "lifetime of the tokens written to -oidc-token-out")
+	withKubernetes := flag.Bool("with-kubernetes", false, "also run a local Kubernetes API (TokenReview over TLS) that -kubernetes-identity identities review tokens with")
+	kubernetesAddr := flag.String("kubernetes-addr", "127.0.0.1:6443", "address of the local Kubernetes API")
+	kubernetesTokenOut := flag.String("kubernetes-token-out", "", "keep a current service account token of -kubernetes-token-service-account in this file (re-issued at half its lifetime)")
+	kubernetesTokenSA := flag.String("kubernetes-token-service-account", "ci/terraform", "namespace/name of the tokens written to -kubernetes-token-out")
+	kubernetesTokenTTL := flag.Duration("kubernetes-token-ttl", time.Hour, "lifetime of the tokens written to -kubernetes-token-out")
+	withSTS := flag.Bool("with-sts", false, "also run a local AWS STS that verifies the signed requests of AWS Auth logins")
+	stsAddr := flag.String("sts-addr", "127.0.0.1:8445", "address of the local STS")
+	awsCredentialsOut := flag.String("aws-credentials-out", "", "write an AWS shared credentials file (profile default) of a role session the local STS knows")
+	awsPrincipalARN := flag.String("aws-principal-arn", "arn:aws:sts::111122223333:assumed-role/terraform-runner/local", "the ARN STS answers for the credentials of -aws-credentials-out")
 	quiet := flag.Bool("quiet", false, "do not log requests")
 	withoutRotations := flag.Bool("without-rotation-routes", false, "serve no secret-rotation routes, as a KMS build without the secret-rotation router: each rotation request gets the framework's 404 for an unknown route (with -state-file, restart with and without it to see a client meet such a build)")
-	var identities, projects, oidcIdentities listFlag
+	var identities, projects, oidcIdentities, kubernetesIdentities, awsIdentities listFlag
+	flag.Var(&kubernetesIdentities, "kubernetes-identity", "a machine identity with Kubernetes Auth, as id:allowedNamespaces:allowedNames[:allowedAudience] (repeatable; needs -with-kubernetes)")
+	flag.Var(&awsIdentities, "aws-identity", "a machine identity with AWS Auth, as id:allowedAccountIds:allowedPrincipalArns (lists comma separated; repeatable; needs -with-sts)")
 	flag.Var(&oidcIdentities, "oidc-identity", "a machine identity with OIDC Auth trusting the local issuer, as id:audience:boundSubject (repeatable; needs -with-oidc)")
 	flag.Var(&identities, "identity", "a machine identity as clientId:clientSecret (repeatable)")
 	flag.Var(&projects, "project", "a project as id:env1,env2 with the folder / in each environment (repeatable)")
@@ -176,8 +210,110 @@ func main() {
 		fmt.Printf("local oidc: a current identity token is kept in %s\n", *oidcTokenOut)
 	}
 
-	server, err := localkms.New(localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger,
-		WithoutRotationRoutes: *withoutRotations}, boot)
+	var cluster *localk8s.Cluster
+	if *withKubernetes {
+		var err error
+		if cluster, err = localk8s.Start(localk8s.Options{Addr: *kubernetesAddr, Logger: logger}); err != nil {
+			log.Fatal(err)
+		}
+		defer cluster.Close()
+		fmt.Printf("local kubernetes: %s (TokenReview API)\n", cluster.URL())
+	}
+	var kubernetesAudience string
+	for i, k := range kubernetesIdentities {
+		parts := strings.Split(k, ":")
+		if len(parts) < 3 || len(parts) > 4 || parts[0] == "" {
+			log.Fatalf("-kubernetes-identity %q: want id:allowedNamespaces:allowedNames[:allowedAudience]", k)
+		}
+		if cluster == nil {
+			log.Fatal("-kubernetes-identity needs -with-kubernetes")
+		}
+		reviewer, _ := cluster.IssueToken(localk8s.ServiceAccount{Namespace: "kube-system", Name: "kms-token-reviewer"},
+			localk8s.TokenOptions{CanReview: true, Lifetime: 10 * 365 * 24 * time.Hour})
+		ident := localkms.KubernetesIdentity{ID: parts[0], KubernetesHost: cluster.URL(), CACert: string(cluster.CACertPEM()),
+			TokenReviewerJWT: reviewer, AllowedNamespaces: parts[1], AllowedNames: parts[2]}
+		if len(parts) == 4 {
+			ident.AllowedAudience = parts[3]
+			if i == 0 {
+				kubernetesAudience = parts[3]
+			}
+		}
+		boot.KubernetesIdentities = append(boot.KubernetesIdentities, ident)
+		fmt.Printf("local kms: identity %s logs in with Kubernetes Auth (namespaces %q, service accounts %q, audience %q)\n",
+			parts[0], parts[1], parts[2], ident.AllowedAudience)
+	}
+	if *kubernetesTokenOut != "" {
+		if cluster == nil {
+			log.Fatal("-kubernetes-token-out needs -with-kubernetes")
+		}
+		ns, name, ok := strings.Cut(*kubernetesTokenSA, "/")
+		if !ok {
+			log.Fatalf("-kubernetes-token-service-account %q: want namespace/name", *kubernetesTokenSA)
+		}
+		opts := localk8s.TokenOptions{Lifetime: *kubernetesTokenTTL}
+		if kubernetesAudience != "" {
+			opts.Audiences = []string{kubernetesAudience}
+		}
+		writeToken := func() {
+			tok, _ := cluster.IssueToken(localk8s.ServiceAccount{Namespace: ns, Name: name}, opts)
+			if err := os.WriteFile(*kubernetesTokenOut, []byte(tok), 0o600); err != nil {
+				log.Fatal(err)
+			}
+		}
+		writeToken()
+		go func() {
+			for range time.Tick(*kubernetesTokenTTL / 2) {
+				writeToken()
+			}
+		}()
+		fmt.Printf("local kubernetes: a current token of %s is kept in %s\n", *kubernetesTokenSA, *kubernetesTokenOut)
+	}
+
+	var sts *localsts.Server
+	if *withSTS {
+		var err error
+		if sts, err = localsts.Start(localsts.Options{Addr: *stsAddr, Logger: logger}); err != nil {
+			log.Fatal(err)
+		}
+		defer sts.Close()
+		fmt.Printf("local sts: %s (every region's sts.<region>.amazonaws.com, for the local KMS)\n", sts.URL())
+	}
+	for _, a := range awsIdentities {
+		parts := strings.SplitN(a, ":", 3)
+		if len(parts) != 3 || parts[0] == "" {
+			log.Fatalf("-aws-identity %q: want id:allowedAccountIds:allowedPrincipalArns", a)
+		}
+		if sts == nil {
+			log.Fatal("-aws-identity needs -with-sts")
+		}
+		boot.AWSIdentities = append(boot.AWSIdentities, localkms.AWSIdentity{ID: parts[0], AllowedAccountIDs: parts[1], AllowedPrincipalARNs: parts[2]})
+		fmt.Printf("local kms: identity %s logs in with AWS Auth (accounts %q, principals %q)\n", parts[0], parts[1], parts[2])
+	}
+	if *awsCredentialsOut != "" {
+		if sts == nil {
+			log.Fatal("-aws-credentials-out needs -with-sts")
+		}
+		arnParts := strings.Split(*awsPrincipalARN, ":")
+		if len(arnParts) != 6 {
+			log.Fatalf("-aws-principal-arn %q is not an ARN", *awsPrincipalARN)
+		}
+		p := localsts.Principal{AccessKeyID: "ASIA" + strings.ToUpper(randomHex(8)), SecretAccessKey: randomHex(20),
+			SessionToken: "IQoJb3JpZ2luX2VjE" + randomHex(40), Account: arnParts[4], ARN: *awsPrincipalARN, UserID: "AROALOCAL:local"}
+		sts.AddPrincipal(p)
+		ini := fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\naws_session_token = %s\n",
+			p.AccessKeyID, p.SecretAccessKey, p.SessionToken)
+		if err := os.WriteFile(*awsCredentialsOut, []byte(ini), 0o600); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("local sts: credentials of %s in %s (never printed)\n", *awsPrincipalARN, *awsCredentialsOut)
+	}
+
+	kmsOpts := localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger,
+		WithoutRotationRoutes: *withoutRotations}
+	if sts != nil {
+		kmsOpts.STSURL = func(string) string { return sts.URL() }
+	}
+	server, err := localkms.New(kmsOpts, boot)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -195,6 +331,12 @@ func main() {
 	go server.RunScheduler(ctx, *schedule)
 	<-ctx.Done()
 	_ = srv.Close()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // listFlag is a repeatable string flag.
