@@ -27,6 +27,8 @@ func (s *Server) routes() http.Handler {
 	handle("POST /api/v1/auth/oidc-auth/login", false, s.oidcLogin)
 	handle("POST /api/v1/auth/kubernetes-auth/login", false, s.kubernetesLogin)
 	handle("POST /api/v1/auth/aws-auth/login", false, s.awsLogin)
+	handle("POST /api/v1/auth/gcp-auth/login", false, s.gcpLogin)
+	handle("POST /api/v1/auth/azure-auth/login", false, s.azureLogin)
 
 	handle("POST "+rotationsBase, true, s.createRotation)
 	handle("GET "+rotationsBase, true, s.listRotations)
