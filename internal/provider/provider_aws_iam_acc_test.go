@@ -17,8 +17,8 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
 )
 
 // verifiedKeys are the access key ids whose signed request STS answered.

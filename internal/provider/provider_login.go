@@ -30,6 +30,8 @@ func init() {
 		oidcLoginOption,
 		kubernetesLoginOption,
 		awsIAMLoginOption,
+		gcpLoginOption,
+		azureLoginOption,
 	}
 }
 
