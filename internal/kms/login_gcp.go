@@ -149,7 +149,7 @@ const iamJWTLifetime = 10 * time.Minute
 func (s iamJWTSource) Token(ctx context.Context, _ *http.Client) (string, error) {
 	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
 	if err != nil {
-		return "", fmt.Errorf("no Google credentials to call signJwt with: %w", err)
+		return "", fmt.Errorf("%s: %w", NoGoogleCredentials, err)
 	}
 	access, err := creds.TokenSource.Token()
 	if err != nil {
@@ -202,6 +202,10 @@ func (s iamJWTSource) Token(ctx context.Context, _ *http.Client) (string, error)
 func (s iamJWTSource) Describe() string {
 	return "the IAM Credentials API's signJwt for " + s.email + " (" + s.endpoint + ")"
 }
+
+// NoGoogleCredentials starts the error of an iam login that found no
+// Application Default Credentials.
+const NoGoogleCredentials = "no Google credentials to call signJwt with"
 
 // SignJWTError is a signJwt call Google refused.
 type SignJWTError struct {

@@ -117,13 +117,13 @@ func TestAccGCPAzure_refusedLoginsSayWhatToFix(t *testing.T) {
 			i := runner
 			i.ProjectID = "acme-sandbox"
 			env.GCP.SetInstance(i)
-		}, gcpLoginRoute, 1, `GCP project not allowed(.|\n)*allowed projects`},
+		}, gcpLoginRoute, 1, `GCP project not allowed(.|\n)*run Terraform in an allowed project, or add the project id`},
 		{"gce other zone", func(t *testing.T) {
 			gcpOnlyEnv(t, env, localstack.GCEIdentityID, "")
 			i := runner
 			i.Zone = "us-central1-a"
 			env.GCP.SetInstance(i)
-		}, gcpLoginRoute, 1, `GCP zone not allowed(.|\n)*allowed zones`},
+		}, gcpLoginRoute, 1, `GCP zone not allowed(.|\n)*run Terraform in an allowed zone, or add the zone`},
 		{"gce to an iam identity", func(t *testing.T) { gcpOnlyEnv(t, env, localstack.GCPIAMIdentityID, "") },
 			gcpLoginRoute, 1, `Invalid service account identifier(.|\n)*type IAM(.|\n)*gcp_auth_type = "iam"`},
 		{"iam to a gce identity", func(t *testing.T) {
@@ -286,4 +286,3 @@ func TestAccGCPAzure_credentialChangesBetweenRuns(t *testing.T) {
 		})
 	}
 }
-

@@ -63,7 +63,9 @@ func TestProviderLogsInWithGCPAndAzure(t *testing.T) {
 	}{
 		{"gce", func(t *testing.T) { gcpOnlyEnv(t, env, localstack.GCEIdentityID, "") }, gcpLoginRoute,
 			func() string { return strings.Join(env.KMS.GCPLogins(localstack.GCEIdentityID), ",") }},
-		{"iam", func(t *testing.T) { gcpOnlyEnv(t, env, localstack.GCPIAMIdentityID, localstack.GCPTerraformServiceAccount) }, gcpLoginRoute,
+		{"iam", func(t *testing.T) {
+			gcpOnlyEnv(t, env, localstack.GCPIAMIdentityID, localstack.GCPTerraformServiceAccount)
+		}, gcpLoginRoute,
 			func() string { return strings.Join(env.KMS.GCPLogins(localstack.GCPIAMIdentityID), ",") }},
 		{"azure", func(t *testing.T) { azureOnlyEnv(t, env, localstack.AzureIdentityID) }, azureLoginRoute,
 			func() string { return strings.Join(env.KMS.AzureLogins(localstack.AzureIdentityID), ",") }},
