@@ -34,6 +34,8 @@ type Identity struct {
 type Options struct {
 	Now    func() time.Time
 	Logger *log.Logger
+	// Addr is where to listen; a free loopback port by default.
+	Addr string
 	// TenantID is the tenant the tokens are issued in; a random GUID by default.
 	TenantID string
 }
@@ -75,7 +77,10 @@ func Start(o Options) (*Server, error) {
 	}
 	s := &Server{opts: o, key: key, IdentityHeader: randomHex(16), assigned: map[string]Identity{},
 		system: Identity{ClientID: randomGUID(), ObjectID: randomGUID()}}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, err
 	}

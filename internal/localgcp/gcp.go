@@ -40,6 +40,8 @@ type Instance struct {
 type Options struct {
 	Now    func() time.Time
 	Logger *log.Logger
+	// Addr is where to listen; a free loopback port by default.
+	Addr string
 }
 
 // Server is a running stand-in.
@@ -78,7 +80,10 @@ func Start(o Options) (*Server, error) {
 	}
 	s := &Server{opts: o, oauthKey: key, accounts: map[string]*localjwt.Key{},
 		tokenCreators: map[string]map[string]bool{}, accessTokens: map[string]string{}}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, err
 	}
