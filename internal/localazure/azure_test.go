@@ -54,7 +54,7 @@ func TestEndpointsRefuseWhatAzureRefuses(t *testing.T) {
 	if got := get(t, s.IMDSTokenURL()+q+"&client_id=ua", map[string]string{"Metadata": "true"}); got != 200 {
 		t.Errorf("attached user-assigned identity: HTTP %d", got)
 	}
-	if n := len(s.Issued()); n != 3 || s.Issued()[2].ObjectID != "ua-object" {
-		t.Errorf("issued: %+v", s.Issued())
+	if issued := s.Issued(); len(issued) != 3 || issued[2].ObjectID != "ua-object" {
+		t.Errorf("%d tokens issued, the last for %q; want 3, the last for ua-object", len(issued), issued[len(issued)-1].ObjectID)
 	}
 }
