@@ -16,6 +16,11 @@ const (
 	KindAWSSecret = "AWS secret access key or session token"
 	// KindAWSSignature: the SigV4 signature of a signed GetCallerIdentity.
 	KindAWSSignature = "AWS SigV4 signature"
+	// KindGCPToken: a GCE identity token, a JWT signed by signJwt, or a
+	// Google OAuth2 access token (with each JWT's signature).
+	KindGCPToken = "GCP identity token, signed JWT or access token"
+	// KindAzureToken: an Azure managed identity access token (or its signature).
+	KindAzureToken = "Azure managed identity access token"
 )
 
 // addMachineLogins records every service account token the local cluster
@@ -38,5 +43,23 @@ func (n *Needles) addMachineLogins(st *localstack.Stack) {
 		for i, c := range st.STS.Calls() {
 			n.Add(KindAWSSignature, fmt.Sprintf("STS call #%d signature", i), c.Signature)
 		}
+	}
+	if st.GCP != nil {
+		for i, tok := range st.GCP.Issued() {
+			n.addJWT(KindGCPToken, fmt.Sprintf("GCP %s token #%d", tok.Kind, i), tok.Value)
+		}
+	}
+	if st.Azure != nil {
+		for i, tok := range st.Azure.Issued() {
+			n.addJWT(KindAzureToken, fmt.Sprintf("Azure token #%d", i), tok.Value)
+		}
+	}
+}
+
+// addJWT adds a token and, when it is a JWT, its signature alone.
+func (n *Needles) addJWT(kind, label, tok string) {
+	n.Add(kind, label, tok)
+	if strings.Count(tok, ".") == 2 {
+		n.Add(kind, label+" signature", tok[strings.LastIndex(tok, ".")+1:])
 	}
 }

@@ -41,6 +41,8 @@ func (s *Server) mux(withRotations bool) *http.ServeMux {
 	handle("POST /api/v1/auth/oidc-auth/login", false, s.oidcLogin)
 	handle("POST /api/v1/auth/kubernetes-auth/login", false, s.kubernetesLogin)
 	handle("POST /api/v1/auth/aws-auth/login", false, s.awsLogin)
+	handle("POST /api/v1/auth/gcp-auth/login", false, s.gcpLogin)
+	handle("POST /api/v1/auth/azure-auth/login", false, s.azureLogin)
 
 	if withRotations {
 		handle("POST "+rotationsBase, true, s.createRotation)

@@ -51,6 +51,15 @@ type Options struct {
 	// (the server calls https://sts.<region>.amazonaws.com); tests point it
 	// at a local STS.
 	STSURL func(region string) string
+	// GoogleOAuth2CertsURL replaces https://www.googleapis.com/oauth2/v1/certs
+	// (the keys of GCE identity tokens), GoogleServiceAccountCertsURL
+	// https://www.googleapis.com/service_accounts/v1/metadata/x509/<email>
+	// (a service account's keys, for iam logins), and AzureKeysURL
+	// https://login.microsoftonline.com/<tenant>/discovery/keys: tests point
+	// them at internal/localgcp and internal/localazure.
+	GoogleOAuth2CertsURL         string
+	GoogleServiceAccountCertsURL func(email string) string
+	AzureKeysURL                 func(tenant string) string
 }
 
 // Bootstrap seeds a new server: machine identities and projects with their
@@ -61,7 +70,10 @@ type Bootstrap struct {
 	// Machine identities with Kubernetes Auth and AWS Auth.
 	KubernetesIdentities []KubernetesIdentity `json:"kubernetesIdentities,omitempty"`
 	AWSIdentities        []AWSIdentity        `json:"awsIdentities,omitempty"`
-	Projects             []BootstrapProject   `json:"projects"`
+	// Machine identities with GCP Auth and Azure Auth.
+	GCPIdentities   []GCPIdentity      `json:"gcpIdentities,omitempty"`
+	AzureIdentities []AzureIdentity    `json:"azureIdentities,omitempty"`
+	Projects        []BootstrapProject `json:"projects"`
 }
 
 // BootstrapIdentity is a machine identity with universal auth.
@@ -139,12 +151,15 @@ type state struct {
 	// KubernetesIdentities and AWSIdentities are keyed by identity id.
 	KubernetesIdentities map[string]*KubernetesIdentity `json:"kubernetesIdentities,omitempty"`
 	AWSIdentities        map[string]*AWSIdentity        `json:"awsIdentities,omitempty"`
-	Tokens               map[string]*token              `json:"tokens"`
-	Projects             map[string]*project            `json:"projects"`
-	Secrets              map[string]*secret             `json:"secrets"`
-	Imports              []*secretImport                `json:"imports,omitempty"`
-	Rotations            map[string]*rotation           `json:"rotations"`
-	Connections          map[string]*connection         `json:"connections"`
+	// GCPIdentities and AzureIdentities are keyed by identity id.
+	GCPIdentities   map[string]*GCPIdentity   `json:"gcpIdentities,omitempty"`
+	AzureIdentities map[string]*AzureIdentity `json:"azureIdentities,omitempty"`
+	Tokens          map[string]*token         `json:"tokens"`
+	Projects        map[string]*project       `json:"projects"`
+	Secrets         map[string]*secret        `json:"secrets"`
+	Imports         []*secretImport           `json:"imports,omitempty"`
+	Rotations       map[string]*rotation      `json:"rotations"`
+	Connections     map[string]*connection    `json:"connections"`
 	// AIAccessPolicies are the folders' AI-access policies (a Hanzo KMS
 	// feature), keyed like secrets without the name; a folder without one
 	// auto-approves.
@@ -250,6 +265,16 @@ func (s *Server) seed(boot Bootstrap) error {
 	}
 	for _, a := range boot.AWSIdentities {
 		if err := s.AddAWSIdentity(a); err != nil {
+			return err
+		}
+	}
+	for _, g := range boot.GCPIdentities {
+		if err := s.AddGCPIdentity(g); err != nil {
+			return err
+		}
+	}
+	for _, a := range boot.AzureIdentities {
+		if err := s.AddAzureIdentity(a); err != nil {
 			return err
 		}
 	}

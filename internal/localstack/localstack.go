@@ -20,6 +20,8 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
@@ -73,6 +75,28 @@ const (
 	AWSRoleARN    = "arn:aws:iam::111122223333:role/terraform-runner"
 	// AWSRegion is the region the provider signs for in tests.
 	AWSRegion = "eu-west-1"
+
+	// The machine identities with GCP Auth. The runner is a GCE instance of
+	// GCPProject in GCPZone whose service account is GCPRunnerServiceAccount:
+	// the gce identity allows exactly those; the iam identity allows
+	// GCPTerraformServiceAccount, which the runner's service account may
+	// sign JWTs for (Service Account Token Creator).
+	GCEIdentityID              = "5b8e2c1d-3f4a-4b6c-9d7e-1a2b3c4d5e6f"
+	GCPIAMIdentityID           = "8f1a2b3c-4d5e-4f6a-8b9c-0d1e2f3a4b5c"
+	GCPProject                 = "acme-ci"
+	GCPZone                    = "europe-west1-b"
+	GCPRunnerServiceAccount    = "ci-runner@acme-ci.iam.gserviceaccount.com"
+	GCPTerraformServiceAccount = "terraform@acme-ci.iam.gserviceaccount.com"
+	// GCPOtherServiceAccount exists but is allowed by no identity.
+	GCPOtherServiceAccount = "batch@acme-ci.iam.gserviceaccount.com"
+
+	// The machine identity with Azure Auth: the runner's system-assigned
+	// managed identity (its service principal AzureServicePrincipalID) in
+	// AzureTenantID, with a token for the default resource.
+	AzureIdentityID         = "2d4f6a8c-0e1b-4c3d-9e5f-7a8b9c0d1e2f"
+	AzureTenantID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	AzureServicePrincipalID = "6b1d3f5a-7c9e-4b2d-8f0a-1c3e5a7b9d2f"
+	AzureClientID           = "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b"
 )
 
 // Clock is a settable clock for the local KMS's scheduler and token expiry.
@@ -114,7 +138,11 @@ type Stack struct {
 	STS *localsts.Server
 	// AWSPrincipal is the runner's AWS identity (temporary role credentials)
 	// that the STS knows.
-	AWSPrincipal         localsts.Principal
+	AWSPrincipal localsts.Principal
+	// GCP is the metadata server, IAM Credentials API and Google
+	// certificates; Azure the managed identity endpoints and tenant keys.
+	GCP                  *localgcp.Server
+	Azure                *localazure.Server
 	KMS                  *localkms.Server
 	KMSURL               string
 	Clock                *Clock
@@ -164,11 +192,38 @@ func Start(o Options) (_ *Stack, err error) {
 	st.closers = append(st.closers, st.STS.Close)
 	st.AWSPrincipal = st.NewAWSPrincipal("ci-session")
 
+	if st.GCP, err = localgcp.Start(localgcp.Options{Now: st.Clock.Now, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
+	st.closers = append(st.closers, st.GCP.Close)
+	for _, sa := range []struct{ email, creator string }{
+		{GCPRunnerServiceAccount, ""}, {GCPTerraformServiceAccount, GCPRunnerServiceAccount}, {GCPOtherServiceAccount, ""},
+	} {
+		if err := st.GCP.AddServiceAccount(sa.email, sa.creator); err != nil {
+			return nil, err
+		}
+	}
+	st.GCP.SetInstance(GCPRunner())
+	if st.Azure, err = localazure.Start(localazure.Options{Now: st.Clock.Now, Logger: o.Logger, TenantID: AzureTenantID}); err != nil {
+		return nil, err
+	}
+	st.closers = append(st.closers, st.Azure.Close)
+	st.Azure.SetSystemAssigned(localazure.Identity{ClientID: AzureClientID, ObjectID: AzureServicePrincipalID})
+
 	st.KMS, err = localkms.New(localkms.Options{
 		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: kmsSideAuth0Client(tenant), Logger: o.Logger,
 		WithoutRotationRoutes: o.WithoutRotationRoutes,
 		STSURL:                func(string) string { return st.STS.URL() },
+		GoogleOAuth2CertsURL:  st.GCP.OAuth2CertsURL(), GoogleServiceAccountCertsURL: st.GCP.ServiceAccountCertsURL,
+		AzureKeysURL: st.Azure.KeysURL,
 	}, localkms.Bootstrap{
+		GCPIdentities: []localkms.GCPIdentity{
+			{ID: GCEIdentityID, Type: "gce", AllowedServiceAccounts: GCPRunnerServiceAccount, AllowedProjects: GCPProject, AllowedZones: GCPZone},
+			{ID: GCPIAMIdentityID, Type: "iam", AllowedServiceAccounts: GCPTerraformServiceAccount},
+		},
+		AzureIdentities: []localkms.AzureIdentity{{
+			ID: AzureIdentityID, TenantID: AzureTenantID, Resource: kms.DefaultAzureResource, AllowedServicePrincipalIDs: AzureServicePrincipalID,
+		}},
 		KubernetesIdentities: []localkms.KubernetesIdentity{{
 			ID: KubernetesIdentityID, KubernetesHost: st.Cluster.URL(), CACert: string(st.Cluster.CACertPEM()),
 			TokenReviewerJWT: reviewer, AllowedNamespaces: KubernetesNamespace, AllowedNames: KubernetesServiceAccount,
@@ -261,6 +316,12 @@ func (st *Stack) OIDCToken(tokenID string) string {
 func (st *Stack) KubernetesToken() (token, id string) {
 	return st.Cluster.IssueToken(localk8s.ServiceAccount{Namespace: KubernetesNamespace, Name: KubernetesServiceAccount},
 		localk8s.TokenOptions{})
+}
+
+// GCPRunner is the GCE instance the GCP identities allow.
+func GCPRunner() localgcp.Instance {
+	return localgcp.Instance{ServiceAccount: GCPRunnerServiceAccount, ProjectID: GCPProject, ProjectNumber: 123456789012,
+		Zone: GCPZone, Name: "tf-runner-1"}
 }
 
 // NewAWSPrincipal makes new temporary credentials of the runner's role

@@ -26,7 +26,8 @@ import (
 // least one did.
 func onlyLoginsOn(env *acctest.Env, route string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for _, other := range []string{"POST /api/v1/auth/universal-auth/login", oidcLoginRoute, kubernetesLoginRoute, awsLoginRoute} {
+		for _, other := range []string{"POST /api/v1/auth/universal-auth/login", oidcLoginRoute, kubernetesLoginRoute, awsLoginRoute,
+			gcpLoginRoute, azureLoginRoute} {
 			if n := env.KMS.RequestCount(other); other != route && n != 0 {
 				return fmt.Errorf("%d logins on %s", n, other)
 			}

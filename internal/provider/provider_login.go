@@ -32,6 +32,8 @@ func init() {
 		oidcLoginOption,
 		kubernetesLoginOption,
 		awsIAMLoginOption,
+		gcpLoginOption,
+		azureLoginOption,
 	}
 }
 

@@ -33,7 +33,9 @@ func clearProviderEnv(t *testing.T) {
 		provider.EnvOIDCIdentityID, provider.EnvOIDCTokenEnvVar, provider.EnvOIDCTokenFile, provider.EnvOIDCAudience,
 		provider.EnvTFCWorkloadIdentityToken, provider.EnvGitHubTokenRequestURL, provider.EnvGitHubTokenRequestToken,
 		provider.EnvKubernetesIdentityID, provider.EnvKubernetesServiceAccountTokenPath, provider.EnvKubernetesServiceAccountToken,
-		provider.EnvAWSIAMIdentityID, provider.EnvAWSIAMRegion} {
+		provider.EnvAWSIAMIdentityID, provider.EnvAWSIAMRegion,
+		provider.EnvGCPIdentityID, provider.EnvGCPAuthType, provider.EnvGCPServiceAccountEmail, provider.EnvGCPIAMCredentialsEndpoint,
+		provider.EnvAzureIdentityID, provider.EnvAzureResource, provider.EnvAzureManagedIdentityClientID} {
 		t.Setenv(k, "")
 	}
 }

@@ -7,7 +7,7 @@
 // secret (universal auth), then as a Terraform Cloud run with workload
 // identity would (OIDC: an identity id and the run's token, no client secret
 // anywhere in the CLI's environment). It can also run with any other login
-// method, one at a time (-login kubernetes, -login aws-iam): the local stack
+// method, one at a time (-login kubernetes, aws-iam, gcp-gce, gcp-iam, azure): the local stack
 // stands in for the platform the login trusts.
 //
 //	go run ./internal/cmd/demo -tofu ~/.cache/terraform-provider-hanzokms/opentofu-1.12.6/tofu
@@ -77,16 +77,22 @@ const (
 	loginOIDC          = "oidc"
 	loginKubernetes    = "kubernetes"
 	loginAWSIAM        = "aws-iam"
+	loginGCPGCE        = "gcp-gce"
+	loginGCPIAM        = "gcp-iam"
+	loginAzure         = "azure"
 )
 
 // loginOrder lists the -login values; the first two are the default runs.
-var loginOrder = []string{loginUniversalAuth, loginOIDC, loginKubernetes, loginAWSIAM}
+var loginOrder = []string{loginUniversalAuth, loginOIDC, loginKubernetes, loginAWSIAM, loginGCPGCE, loginGCPIAM, loginAzure}
 
 var loginDescriptions = map[string]string{
 	loginUniversalAuth: "a machine identity's client id and secret",
 	loginOIDC:          "a Terraform Cloud run's workload identity token (OIDC)",
 	loginKubernetes:    "a pod's service account token, reviewed by a local Kubernetes API (Kubernetes Auth)",
 	loginAWSIAM:        "a runner's AWS role credentials, a signed GetCallerIdentity verified by a local STS (AWS IAM Auth)",
+	loginGCPGCE:        "a GCE instance's identity token from a local metadata server (GCP Auth, gce)",
+	loginGCPIAM:        "a JWT signed by a local IAM Credentials signJwt for a service account (GCP Auth, iam)",
+	loginAzure:         "a managed identity access token from a local App Service identity endpoint (Azure Auth)",
 }
 
 func loginNames() string { return strings.Join(loginOrder, ", ") }
@@ -201,6 +207,30 @@ func run(o options) error {
 		loginHow = "AWS IAM Auth: HANZO_KMS_AWS_IAM_IDENTITY_ID and the runner's AWS credentials, no client secret"
 		info("AWS STS:        %s (identity %s allows account %s, role %s)", st.STS.URL(), localstack.AWSIdentityID,
 			localstack.AWSAccountID, localstack.AWSRoleARN)
+	} else if o.login == loginGCPGCE || o.login == loginGCPIAM {
+		// As a GCE runner: the metadata server at GCE_METADATA_HOST, and no
+		// gcloud or key file credentials.
+		env = append(env, "GCE_METADATA_HOST="+st.GCP.MetadataHost(), "CLOUDSDK_CONFIG="+filepath.Join(work, "no-gcloud"))
+		if o.login == loginGCPGCE {
+			env = append(env, "HANZO_KMS_GCP_IDENTITY_ID="+localstack.GCEIdentityID)
+			loginHow = "GCP Auth (gce): HANZO_KMS_GCP_IDENTITY_ID and the instance's identity token, no client secret"
+			info("GCP metadata:   %s (identity %s allows %s in project %s, zone %s)", st.GCP.URL(), localstack.GCEIdentityID,
+				localstack.GCPRunnerServiceAccount, localstack.GCPProject, localstack.GCPZone)
+		} else {
+			env = append(env, "HANZO_KMS_GCP_IDENTITY_ID="+localstack.GCPIAMIdentityID, "HANZO_KMS_GCP_AUTH_TYPE=iam",
+				"HANZO_KMS_GCP_SERVICE_ACCOUNT_EMAIL="+localstack.GCPTerraformServiceAccount,
+				"HANZO_KMS_GCP_IAM_CREDENTIALS_ENDPOINT="+st.GCP.URL())
+			loginHow = "GCP Auth (iam): HANZO_KMS_GCP_IDENTITY_ID and a JWT signed for a service account, no client secret"
+			info("GCP IAM:        %s (identity %s allows %s, which the runner's %s signs for)", st.GCP.URL(),
+				localstack.GCPIAMIdentityID, localstack.GCPTerraformServiceAccount, localstack.GCPRunnerServiceAccount)
+		}
+	} else if o.login == loginAzure {
+		// As App Service or Container Apps hand an app its managed identity.
+		env = append(env, "HANZO_KMS_AZURE_IDENTITY_ID="+localstack.AzureIdentityID,
+			"IDENTITY_ENDPOINT="+st.Azure.IdentityEndpoint(), "IDENTITY_HEADER="+st.Azure.IdentityHeader)
+		loginHow = "Azure Auth: HANZO_KMS_AZURE_IDENTITY_ID and the managed identity's token, no client secret"
+		info("Azure identity: %s (identity %s allows service principal %s of tenant %s)", st.Azure.IdentityEndpoint(),
+			localstack.AzureIdentityID, localstack.AzureServicePrincipalID, localstack.AzureTenantID)
 	} else {
 		env = append(env, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
 	}
@@ -317,6 +347,9 @@ var loginRoutes = map[string]string{
 	loginOIDC:       "POST /api/v1/auth/oidc-auth/login",
 	loginKubernetes: "POST /api/v1/auth/kubernetes-auth/login",
 	loginAWSIAM:     "POST /api/v1/auth/aws-auth/login",
+	loginGCPGCE:     "POST /api/v1/auth/gcp-auth/login",
+	loginGCPIAM:     "POST /api/v1/auth/gcp-auth/login",
+	loginAzure:      "POST /api/v1/auth/azure-auth/login",
 }
 
 // environWithoutLoginSettings is this process's environment without any
@@ -326,7 +359,9 @@ func environWithoutLoginSettings() []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "HANZO_KMS_") || strings.HasPrefix(name, "TFC_WORKLOAD_IDENTITY_TOKEN") ||
-			strings.HasPrefix(name, "ACTIONS_ID_TOKEN_REQUEST_") || strings.HasPrefix(name, "AWS_") {
+			strings.HasPrefix(name, "ACTIONS_ID_TOKEN_REQUEST_") || strings.HasPrefix(name, "AWS_") ||
+			strings.HasPrefix(name, "GOOGLE_") || strings.HasPrefix(name, "CLOUDSDK_") || name == "GCE_METADATA_HOST" ||
+			name == "IDENTITY_ENDPOINT" || name == "IDENTITY_HEADER" {
 			continue
 		}
 		env = append(env, kv)

@@ -40,6 +40,28 @@
 //	go run ./internal/cmd/localkms -with-auth0 -with-sts -project my-project:dev \
 //	  -aws-identity 9c4b1e2d-7a3f-4e5b-8c6d-0f1a2b3c4d5e:111122223333:arn:aws:iam::111122223333:role/terraform-runner \
 //	  -aws-credentials-out aws-credentials
+//
+// With -with-gcp a local Google Cloud runs beside it (a GCE metadata server,
+// IAM Credentials signJwt, and the certificates the KMS verifies with); set
+// GCE_METADATA_HOST to the address it prints. -gcp-instance describes the
+// instance, each -gcp-service-account exists (with the accounts allowed to
+// sign for it), each -gcp-identity is a machine identity with GCP Auth:
+//
+//	go run ./internal/cmd/localkms -with-auth0 -with-gcp -project my-project:dev \
+//	  -gcp-instance ci-runner@acme-ci.iam.gserviceaccount.com:acme-ci:europe-west1-b \
+//	  -gcp-service-account terraform@acme-ci.iam.gserviceaccount.com:ci-runner@acme-ci.iam.gserviceaccount.com \
+//	  -gcp-identity 5b8e2c1d-3f4a-4b6c-9d7e-1a2b3c4d5e6f:gce:ci-runner@acme-ci.iam.gserviceaccount.com:acme-ci:europe-west1-b \
+//	  -gcp-identity 8f1a2b3c-4d5e-4f6a-8b9c-0d1e2f3a4b5c:iam:terraform@acme-ci.iam.gserviceaccount.com
+//
+// With -with-azure a local Azure managed identity endpoint runs beside it
+// (App Service style and IMDS style, and the tenant's keys); -azure-env-out
+// writes IDENTITY_ENDPOINT and IDENTITY_HEADER to source; each
+// -azure-identity is a machine identity with Azure Auth in the local tenant:
+//
+//	go run ./internal/cmd/localkms -with-auth0 -with-azure -project my-project:dev \
+//	  -azure-principal 6b1d3f5a-7c9e-4b2d-8f0a-1c3e5a7b9d2f \
+//	  -azure-identity 2d4f6a8c-0e1b-4c3d-9e5f-7a8b9c0d1e2f:6b1d3f5a-7c9e-4b2d-8f0a-1c3e5a7b9d2f \
+//	  -azure-env-out azure.env
 package main
 
 import (
@@ -59,6 +81,8 @@ import (
 	"time"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
@@ -90,9 +114,22 @@ func main() {
 	stsAddr := flag.String("sts-addr", "127.0.0.1:8445", "address of the local STS")
 	awsCredentialsOut := flag.String("aws-credentials-out", "", "write an AWS shared credentials file (profile default) of a role session the local STS knows")
 	awsPrincipalARN := flag.String("aws-principal-arn", "arn:aws:sts::111122223333:assumed-role/terraform-runner/local", "the ARN STS answers for the credentials of -aws-credentials-out")
+	withGCP := flag.Bool("with-gcp", false, "also run a local Google Cloud (metadata server, signJwt, certificates) for GCP Auth logins")
+	gcpAddr := flag.String("gcp-addr", "127.0.0.1:8446", "address of the local Google Cloud (the value of GCE_METADATA_HOST)")
+	gcpInstance := flag.String("gcp-instance", "ci-runner@acme-ci.iam.gserviceaccount.com:acme-ci:europe-west1-b",
+		"the GCE instance the metadata server describes, as serviceAccount:project:zone")
+	withAzure := flag.Bool("with-azure", false, "also run a local Azure managed identity endpoint and tenant keys for Azure Auth logins")
+	azureAddr := flag.String("azure-addr", "127.0.0.1:8447", "address of the local Azure identity endpoint")
+	azureTenant := flag.String("azure-tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47", "the local Azure tenant id")
+	azurePrincipal := flag.String("azure-principal", "", "object id of the system-assigned managed identity's service principal (random by default)")
+	azureEnvOut := flag.String("azure-env-out", "", "write IDENTITY_ENDPOINT and IDENTITY_HEADER (export lines) to this file")
 	quiet := flag.Bool("quiet", false, "do not log requests")
 	withoutRotations := flag.Bool("without-rotation-routes", false, "serve no secret-rotation routes, as a KMS build without the secret-rotation router: each rotation request gets the framework's 404 for an unknown route (with -state-file, restart with and without it to see a client meet such a build)")
 	var identities, projects, oidcIdentities, kubernetesIdentities, awsIdentities listFlag
+	var gcpServiceAccounts, gcpIdentities, azureIdentities listFlag
+	flag.Var(&gcpServiceAccounts, "gcp-service-account", "a service account that exists, as email[:creator,...] (the accounts allowed to sign JWTs for it; repeatable; needs -with-gcp)")
+	flag.Var(&gcpIdentities, "gcp-identity", "a machine identity with GCP Auth, as id:gce|iam:allowedServiceAccounts[:allowedProjects[:allowedZones]] (lists comma separated; repeatable; needs -with-gcp)")
+	flag.Var(&azureIdentities, "azure-identity", "a machine identity with Azure Auth in the local tenant, as id:allowedServicePrincipalIds[:resource] (repeatable; needs -with-azure)")
 	flag.Var(&kubernetesIdentities, "kubernetes-identity", "a machine identity with Kubernetes Auth, as id:allowedNamespaces:allowedNames[:allowedAudience] (repeatable; needs -with-kubernetes)")
 	flag.Var(&awsIdentities, "aws-identity", "a machine identity with AWS Auth, as id:allowedAccountIds:allowedPrincipalArns (lists comma separated; repeatable; needs -with-sts)")
 	flag.Var(&oidcIdentities, "oidc-identity", "a machine identity with OIDC Auth trusting the local issuer, as id:audience:boundSubject (repeatable; needs -with-oidc)")
@@ -308,8 +345,93 @@ func main() {
 		fmt.Printf("local sts: credentials of %s in %s (never printed)\n", *awsPrincipalARN, *awsCredentialsOut)
 	}
 
+	var gcp *localgcp.Server
+	if *withGCP {
+		var err error
+		if gcp, err = localgcp.Start(localgcp.Options{Addr: *gcpAddr, Logger: logger}); err != nil {
+			log.Fatal(err)
+		}
+		defer gcp.Close()
+		inst := strings.SplitN(*gcpInstance, ":", 3)
+		if len(inst) != 3 {
+			log.Fatalf("-gcp-instance %q: want serviceAccount:project:zone", *gcpInstance)
+		}
+		gcp.SetInstance(localgcp.Instance{ServiceAccount: inst[0], ProjectID: inst[1], Zone: inst[2], ProjectNumber: 123456789012, Name: "local-runner"})
+		if err := gcp.AddServiceAccount(inst[0]); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("local gcp: %s (GCE_METADATA_HOST=%s; IAM Credentials endpoint %s)\n", gcp.URL(), gcp.MetadataHost(), gcp.URL())
+	}
+	for _, sa := range gcpServiceAccounts {
+		if gcp == nil {
+			log.Fatal("-gcp-service-account needs -with-gcp")
+		}
+		email, creators, _ := strings.Cut(sa, ":")
+		var list []string
+		for _, c := range strings.Split(creators, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				list = append(list, c)
+			}
+		}
+		if err := gcp.AddServiceAccount(email, list...); err != nil {
+			log.Fatal(err)
+		}
+	}
+	for _, g := range gcpIdentities {
+		parts := strings.SplitN(g, ":", 5)
+		if len(parts) < 3 || parts[0] == "" || (parts[1] != "gce" && parts[1] != "iam") {
+			log.Fatalf("-gcp-identity %q: want id:gce|iam:allowedServiceAccounts[:allowedProjects[:allowedZones]]", g)
+		}
+		if gcp == nil {
+			log.Fatal("-gcp-identity needs -with-gcp")
+		}
+		parts = append(parts, "", "")
+		boot.GCPIdentities = append(boot.GCPIdentities, localkms.GCPIdentity{ID: parts[0], Type: parts[1],
+			AllowedServiceAccounts: parts[2], AllowedProjects: parts[3], AllowedZones: parts[4]})
+		fmt.Printf("local kms: identity %s logs in with GCP Auth (%s; service accounts %q)\n", parts[0], parts[1], parts[2])
+	}
+	var azure *localazure.Server
+	if *withAzure {
+		var err error
+		if azure, err = localazure.Start(localazure.Options{Addr: *azureAddr, Logger: logger, TenantID: *azureTenant}); err != nil {
+			log.Fatal(err)
+		}
+		defer azure.Close()
+		if *azurePrincipal != "" {
+			azure.SetSystemAssigned(localazure.Identity{ClientID: azure.SystemAssigned().ClientID, ObjectID: *azurePrincipal})
+		}
+		fmt.Printf("local azure: IDENTITY_ENDPOINT=%s, tenant %s, system-assigned service principal %s\n",
+			azure.IdentityEndpoint(), azure.TenantID(), azure.SystemAssigned().ObjectID)
+		if *azureEnvOut != "" {
+			env := fmt.Sprintf("export IDENTITY_ENDPOINT=%s\nexport IDENTITY_HEADER=%s\n", azure.IdentityEndpoint(), azure.IdentityHeader)
+			if err := os.WriteFile(*azureEnvOut, []byte(env), 0o600); err != nil {
+				log.Fatal(err)
+			}
+			fmt.Printf("local azure: IDENTITY_ENDPOINT and IDENTITY_HEADER in %s (the header is never printed)\n", *azureEnvOut)
+		}
+	}
+	for _, a := range azureIdentities {
+		parts := strings.SplitN(a, ":", 3)
+		if len(parts) < 2 || parts[0] == "" {
+			log.Fatalf("-azure-identity %q: want id:allowedServicePrincipalIds[:resource]", a)
+		}
+		if azure == nil {
+			log.Fatal("-azure-identity needs -with-azure")
+		}
+		parts = append(parts, "")
+		boot.AzureIdentities = append(boot.AzureIdentities, localkms.AzureIdentity{ID: parts[0], TenantID: azure.TenantID(),
+			AllowedServicePrincipalIDs: parts[1], Resource: parts[2]})
+		fmt.Printf("local kms: identity %s logs in with Azure Auth (service principals %q)\n", parts[0], parts[1])
+	}
+
 	kmsOpts := localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger,
 		WithoutRotationRoutes: *withoutRotations}
+	if gcp != nil {
+		kmsOpts.GoogleOAuth2CertsURL, kmsOpts.GoogleServiceAccountCertsURL = gcp.OAuth2CertsURL(), gcp.ServiceAccountCertsURL
+	}
+	if azure != nil {
+		kmsOpts.AzureKeysURL = azure.KeysURL
+	}
 	if sts != nil {
 		kmsOpts.STSURL = func(string) string { return sts.URL() }
 	}
