@@ -22,7 +22,7 @@ func (UniversalAuth) Name() string { return LoginUniversalAuth }
 // Login implements LoginMethod.
 func (u UniversalAuth) Login(ctx context.Context, c *Client) (*TokenResponse, error) {
 	return c.postLogin(ctx, "/api/v1/auth/universal-auth/login",
-		universalAuthLoginRequest{ClientID: u.ClientID, ClientSecret: u.ClientSecret})
+		universalAuthLoginRequest(u))
 }
 
 // UniversalAuthLogin sends one universal auth login with c, outside c's own

@@ -107,7 +107,7 @@ func getJSON(ctx context.Context, url string, out any) error {
 		return err
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("Request failed with status code %d", resp.StatusCode)
+		return fmt.Errorf("Request failed with status code %d", resp.StatusCode) //nolint:staticcheck // the server's HTTP library's own words
 	}
 	return json.Unmarshal(data, out)
 }

@@ -3,6 +3,7 @@ package localkms_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -173,21 +174,8 @@ func standardFormatToken(t *testing.T, g *localgcp.Server, audience string) stri
 	}
 	defer resp.Body.Close()
 	var b strings.Builder
-	_, _ = bufCopy(&b, resp)
+	_, _ = io.Copy(&b, resp.Body)
 	return b.String()
-}
-
-func bufCopy(b *strings.Builder, resp *http.Response) (int64, error) {
-	buf := make([]byte, 8192)
-	var n int64
-	for {
-		k, err := resp.Body.Read(buf)
-		b.Write(buf[:k])
-		n += int64(k)
-		if err != nil {
-			return n, nil
-		}
-	}
 }
 
 func TestIAMLoginAndEachRefusal(t *testing.T) {

@@ -70,7 +70,7 @@ func moduleWorkDir(t *testing.T) *acctest.WorkDir {
 
 // runTests runs `test` on one file and checks that every run block in it
 // passed: none failed, none skipped.
-func runTests(t *testing.T, wd *acctest.WorkDir, file string, args ...string) string {
+func runTests(t *testing.T, wd *acctest.WorkDir, file string, args ...string) {
 	t.Helper()
 	runs := len(regexp.MustCompile(`(?m)^run "`).FindAllString(wd.Read(file), -1))
 	if runs == 0 {
@@ -81,7 +81,6 @@ func runTests(t *testing.T, wd *acctest.WorkDir, file string, args ...string) st
 	if want := fmt.Sprintf("Success! %d passed, 0 failed.", runs); !strings.Contains(out, want) {
 		t.Fatalf("`test` of %s did not say %q:\n%s", file, want, out)
 	}
-	return out
 }
 
 // The module's offline tests (mock_provider, override_resource, and the

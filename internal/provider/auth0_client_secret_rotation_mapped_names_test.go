@@ -82,7 +82,7 @@ func TestAccMappedNames_takenNameIsRefusedWithNoCreate(t *testing.T) {
 	if v, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/app/auth0", "TAKEN_CLIENT_ID"); v != "an unrelated value" {
 		t.Errorf("the existing secret changed: %q", v)
 	}
-	checkAuth0SecretStillWorks(t, env, acctest.AppClientID, before)
+	checkAuth0SecretStillWorks(t, env, before)
 }
 
 // Two rotations of one apply that map the same name: the plan cannot tell

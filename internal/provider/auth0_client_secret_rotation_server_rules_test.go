@@ -25,10 +25,11 @@ import (
 
 const routeSecretRead = "GET /api/v4/secrets/{name}"
 
-// checkAuth0SecretStillWorks proves that the application's secret taken
-// before a step still logs in at the tenant: nothing replaced it.
-func checkAuth0SecretStillWorks(t *testing.T, env *acctest.Env, clientID, secret string) {
+// checkAuth0SecretStillWorks proves that the rotated application's secret
+// taken before a step still logs in at the tenant: nothing replaced it.
+func checkAuth0SecretStillWorks(t *testing.T, env *acctest.Env, secret string) {
 	t.Helper()
+	clientID := acctest.AppClientID
 	if env.Tenant.Secret(clientID) != secret {
 		t.Errorf("the Auth0 secret of %s was replaced", clientID)
 	}
@@ -59,7 +60,7 @@ func TestAccServerRules_takenMappedNameIsRefusedBeforeAuth0IsTouched(t *testing.
 	if ids := env.KMS.RotationIDs(); len(ids) != 0 {
 		t.Errorf("rotations exist: %v", ids)
 	}
-	checkAuth0SecretStillWorks(t, env, acctest.AppClientID, before)
+	checkAuth0SecretStillWorks(t, env, before)
 	if v, _ := env.KMS.SecretValue(acctest.ProjectID, "dev", "/", "AUTH0_CLIENT_SECRET"); v != "an unrelated value" {
 		t.Errorf("the existing secret changed")
 	}
@@ -86,7 +87,7 @@ func TestAccServerRules_heldBackSecretIsTakenAndFreeNamesCostOneListing(t *testi
 			},
 			{
 				PreConfig: func() {
-					checkAuth0SecretStillWorks(t, env, acctest.AppClientID, before)
+					checkAuth0SecretStillWorks(t, env, before)
 					env.KMS.SetAIAccessPolicy(acctest.ProjectID, "dev", "/", localkms.AIAccessAutoApprove)
 					env.KMS.ResetCounters()
 				},
@@ -559,7 +560,7 @@ func TestAccServerRules_createBeforeDestroyKeepsTheOldRotation(t *testing.T) {
 					if exists, _, _, _ := env.KMS.Rotation(firstID); !exists {
 						t.Errorf("the old rotation is gone")
 					}
-					checkAuth0SecretStillWorks(t, env, acctest.AppClientID, secretBefore)
+					checkAuth0SecretStillWorks(t, env, secretBefore)
 				},
 				Config:           rotationWithConnectionHCL(env, env.ConnectionID, cbd),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},

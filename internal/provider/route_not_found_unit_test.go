@@ -12,7 +12,7 @@ import (
 
 // errorsFrom answers every request with status and body, and returns what a
 // KMS client makes of a rotation read and a login there.
-func errorsFrom(t *testing.T, status int, body string) (read, login error, host string) {
+func errorsFrom(t *testing.T, status int, body string) (host string, read, login error) {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -30,14 +30,14 @@ func errorsFrom(t *testing.T, status int, body string) (read, login error, host 
 		t.Fatal(err)
 	}
 	login = withSecret.Login(context.Background())
-	return read, login, srv.URL
+	return srv.URL, read, login
 }
 
 // A missing route is explained (host, route, what to check); the service's
 // own not-found is passed on as the KMS said it. The login hints agree: only
 // a missing login route means "not a KMS at this address".
 func TestRouteNotFoundIsExplainedAndTheServicesNotFoundIsNot(t *testing.T) {
-	read, login, host := errorsFrom(t, 404, `{"message":"Route GET:/x not found","error":"Not Found","statusCode":404}`)
+	host, read, login := errorsFrom(t, 404, `{"message":"Route GET:/x not found","error":"Not Found","statusCode":404}`)
 	detail := apiErrorDetail(read)
 	for _, want := range []string{
 		"The server at " + host + " does not serve the route GET /api/v2/secret-rotations/auth0-client-secret/6b1f5f0e-8c7b-4a43-9d9a-1f0b2c3d4e5f",
@@ -51,7 +51,7 @@ func TestRouteNotFoundIsExplainedAndTheServicesNotFoundIsNot(t *testing.T) {
 		t.Errorf("a missing login route: %q", summary)
 	}
 
-	read, login, host = errorsFrom(t, 404, `{"reqId":"req-1","statusCode":404,"message":"Could not find it","error":"NotFound"}`)
+	host, read, login = errorsFrom(t, 404, `{"reqId":"req-1","statusCode":404,"message":"Could not find it","error":"NotFound"}`)
 	if detail := apiErrorDetail(read); strings.Contains(detail, "does not serve") || !strings.Contains(detail, "Could not find it") {
 		t.Errorf("the service's not-found was explained as a missing route:\n%s", detail)
 	}

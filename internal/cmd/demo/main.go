@@ -173,7 +173,8 @@ func run(o options) error {
 		"TF_VAR_auth0_client_id="+localstack.AppClientID,
 	)
 	loginHow := "a machine identity's client id and secret: HANZO_KMS_CLIENT_ID, HANZO_KMS_CLIENT_SECRET"
-	if o.login == loginOIDC {
+	switch o.login {
+	case loginOIDC:
 		// As a Terraform Cloud workspace with workload identity: the identity
 		// id is not a secret; the run's token lives for the run only.
 		runToken := st.Issuer.MustMint(localoidc.Claims{
@@ -184,7 +185,7 @@ func run(o options) error {
 		loginHow = "OIDC workload identity: HANZO_KMS_OIDC_IDENTITY_ID and the run's TFC_WORKLOAD_IDENTITY_TOKEN, no client secret"
 		info("OIDC issuer:    %s (identity %s trusts audience %q, subject %q)", st.Issuer.URL(), localstack.OIDCIdentityID,
 			localstack.OIDCAudience, localstack.OIDCBoundSubject)
-	} else if o.login == loginKubernetes {
+	case loginKubernetes:
 		// As a pod does: the kubelet mounts the service account's token.
 		token, _ := st.KubernetesToken()
 		tokenFile := filepath.Join(work, "serviceaccount-token")
@@ -196,7 +197,7 @@ func run(o options) error {
 		loginHow = "Kubernetes Auth: HANZO_KMS_KUBERNETES_IDENTITY_ID and the service account token file, no client secret"
 		info("Kubernetes API: %s (identity %s allows service account %s/%s)", st.Cluster.URL(), localstack.KubernetesIdentityID,
 			localstack.KubernetesNamespace, localstack.KubernetesServiceAccount)
-	} else if o.login == loginAWSIAM {
+	case loginAWSIAM:
 		// As a runner with a role: temporary credentials in the standard
 		// variables, and none of the machine's AWS files or metadata.
 		p := st.AWSPrincipal
@@ -207,7 +208,7 @@ func run(o options) error {
 		loginHow = "AWS IAM Auth: HANZO_KMS_AWS_IAM_IDENTITY_ID and the runner's AWS credentials, no client secret"
 		info("AWS STS:        %s (identity %s allows account %s, role %s)", st.STS.URL(), localstack.AWSIdentityID,
 			localstack.AWSAccountID, localstack.AWSRoleARN)
-	} else if o.login == loginGCPGCE || o.login == loginGCPIAM {
+	case loginGCPGCE, loginGCPIAM:
 		// As a GCE runner: the metadata server at GCE_METADATA_HOST, and no
 		// gcloud or key file credentials.
 		env = append(env, "GCE_METADATA_HOST="+st.GCP.MetadataHost(), "CLOUDSDK_CONFIG="+filepath.Join(work, "no-gcloud"))
@@ -224,14 +225,14 @@ func run(o options) error {
 			info("GCP IAM:        %s (identity %s allows %s, which the runner's %s signs for)", st.GCP.URL(),
 				localstack.GCPIAMIdentityID, localstack.GCPTerraformServiceAccount, localstack.GCPRunnerServiceAccount)
 		}
-	} else if o.login == loginAzure {
+	case loginAzure:
 		// As App Service or Container Apps hand an app its managed identity.
 		env = append(env, "HANZO_KMS_AZURE_IDENTITY_ID="+localstack.AzureIdentityID,
 			"IDENTITY_ENDPOINT="+st.Azure.IdentityEndpoint(), "IDENTITY_HEADER="+st.Azure.IdentityHeader)
 		loginHow = "Azure Auth: HANZO_KMS_AZURE_IDENTITY_ID and the managed identity's token, no client secret"
 		info("Azure identity: %s (identity %s allows service principal %s of tenant %s)", st.Azure.IdentityEndpoint(),
 			localstack.AzureIdentityID, localstack.AzureServicePrincipalID, localstack.AzureTenantID)
-	} else {
+	default:
 		env = append(env, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
 	}
 	if o.trace {
