@@ -128,14 +128,7 @@ func (s *Server) awsLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ttl, maxTTL := int64(s.opts.TokenTTL/time.Second), int64(30*24*3600)
-	if cfg.AccessTokenTTL != nil {
-		ttl = *cfg.AccessTokenTTL
-	}
-	if cfg.AccessTokenMaxTTL != nil {
-		maxTTL = *cfg.AccessTokenMaxTTL
-	}
-	s.issueToken(w, cfg.ID, s.now(), ttl, maxTTL)
+	s.issueLoginToken(w, cfg.ID, cfg.AccessTokenTTL, cfg.AccessTokenMaxTTL)
 }
 
 func inCommaList(list, value string) bool {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // AzureIdentity is a machine identity with Azure Auth, configured as on the
@@ -140,5 +139,5 @@ func (s *Server) azureLogin(w http.ResponseWriter, r *http.Request) {
 	if ident, ok := s.st.AzureIdentities[identityID]; ok {
 		ident.Logins = append(ident.Logins, oid)
 	}
-	s.issueToken(w, identityID, s.now(), ttlOr(cfg.AccessTokenTTL, int64(s.opts.TokenTTL/time.Second)), ttlOr(cfg.AccessTokenMaxTTL, 30*24*3600))
+	s.issueLoginToken(w, identityID, cfg.AccessTokenTTL, cfg.AccessTokenMaxTTL)
 }

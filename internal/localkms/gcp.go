@@ -171,14 +171,7 @@ func (s *Server) gcpLogin(w http.ResponseWriter, r *http.Request) {
 	if ident, ok := s.st.GCPIdentities[identityID]; ok {
 		ident.Logins = append(ident.Logins, email)
 	}
-	s.issueToken(w, identityID, s.now(), ttlOr(cfg.AccessTokenTTL, int64(s.opts.TokenTTL/time.Second)), ttlOr(cfg.AccessTokenMaxTTL, 30*24*3600))
-}
-
-func ttlOr(v *int64, def int64) int64 {
-	if v != nil {
-		return *v
-	}
-	return def
+	s.issueLoginToken(w, identityID, cfg.AccessTokenTTL, cfg.AccessTokenMaxTTL)
 }
 
 // verifyGoogleIDToken is google-auth-library's verifySignedJwtWithCerts

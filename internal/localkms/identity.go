@@ -202,6 +202,20 @@ const defaultAccessTokenMaxTTL = 30 * 24 * 3600
 
 // issueToken answers a new access token; ttl and maxTTL are in seconds and
 // 0 means none, answered as expiresIn 0 ("never expires").
+// issueLoginToken answers a machine identity's successful login (OIDC,
+// Kubernetes, AWS, GCP, Azure) with the TTLs its auth method sets, or the
+// server's defaults where it sets none.
+func (s *Server) issueLoginToken(w http.ResponseWriter, identityID string, ttl, maxTTL *int64) {
+	s.issueToken(w, identityID, s.now(), ttlOr(ttl, int64(s.opts.TokenTTL/time.Second)), ttlOr(maxTTL, defaultAccessTokenMaxTTL))
+}
+
+func ttlOr(v *int64, def int64) int64 {
+	if v != nil {
+		return *v
+	}
+	return def
+}
+
 func (s *Server) issueToken(w http.ResponseWriter, subject string, now time.Time, ttl, maxTTL int64) {
 	s.issueTokenFor(w, subject, now, ttl, maxTTL, maxTTLAt(now, maxTTL), false)
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"time"
 )
 
 // KubernetesIdentity is a machine identity with Kubernetes Auth, configured
@@ -124,14 +123,7 @@ func (s *Server) kubernetesLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ttl, maxTTL := int64(s.opts.TokenTTL/time.Second), int64(30*24*3600)
-	if cfg.AccessTokenTTL != nil {
-		ttl = *cfg.AccessTokenTTL
-	}
-	if cfg.AccessTokenMaxTTL != nil {
-		maxTTL = *cfg.AccessTokenMaxTTL
-	}
-	s.issueToken(w, cfg.ID, s.now(), ttl, maxTTL)
+	s.issueLoginToken(w, cfg.ID, cfg.AccessTokenTTL, cfg.AccessTokenMaxTTL)
 }
 
 // allowedByList is the server's check of a comma-separated list of names

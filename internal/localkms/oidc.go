@@ -114,14 +114,7 @@ func (s *Server) oidcLogin(w http.ResponseWriter, r *http.Request) {
 	sub, _ := claims["sub"].(string)
 	jti, _ := claims["jti"].(string)
 	ident.Logins = append(ident.Logins, OIDCLogin{Subject: sub, TokenID: jti})
-	ttl, maxTTL := int64(s.opts.TokenTTL/time.Second), int64(30*24*3600)
-	if cfg.AccessTokenTTL != nil {
-		ttl = *cfg.AccessTokenTTL
-	}
-	if cfg.AccessTokenMaxTTL != nil {
-		maxTTL = *cfg.AccessTokenMaxTTL
-	}
-	s.issueToken(w, cfg.ID, s.now(), ttl, maxTTL)
+	s.issueLoginToken(w, cfg.ID, cfg.AccessTokenTTL, cfg.AccessTokenMaxTTL)
 }
 
 // postgresUUID reports whether Postgres reads s as a uuid: 32 hex digits,
