@@ -27,8 +27,9 @@ const secondRotator = "second-rotator"
 
 // TestAccTraceLogHoldsNoSecret runs connections and rotations through the
 // real CLI with TF_LOG=TRACE for both the CLI and the provider, forcing a
-// token renewal, then searches the TRACE log and every state file for every
-// secret the provider touched (see acctest.Needles for the encodings).
+// token renewal, then searches the TRACE log, the CLI's stdout and stderr and
+// every state file for every secret the provider touched (see acctest.Needles
+// for the encodings).
 // The app connection's sensitive client_secret is kept in state by design:
 // that one attribute is removed from state files before the search (and is
 // still searched for in the log).
@@ -119,6 +120,24 @@ variable "rotator_secret" {
 		},
 	})
 
+	// terraform-plugin-testing keeps the CLI's own output to itself: a
+	// connection and a rotation are applied and rotated once more through
+	// the CLI directly, at TRACE (which the CLI then writes to stderr), so
+	// that its stdout and stderr (diagnostics, plans, its own log) are
+	// searched too. The provider is served in-process: its lines are in the
+	// log searched below. The first run's mapped secrets stay after its
+	// destroy, so this run maps other names.
+	cli := acctest.NewCLI(t)
+	direct := rotation.Clone().Obj("secrets_mapping", "client_id", "DIRECT_CLIENT_ID", "client_secret", "DIRECT_CLIENT_SECRET")
+	var cliOutput []byte
+	for i, config := range []string{acctest.Config(header, conn, direct), acctest.Config(header, conn, direct.Clone().Str("rotation_trigger", "two"))} {
+		out, err := cli.Run(config, "apply", "-auto-approve", "-input=false")
+		if err != nil {
+			t.Fatalf("direct apply %d: %v\n%s", i+1, err, out)
+		}
+		cliOutput = append(cliOutput, out...)
+	}
+
 	needles := acctest.NewNeedles()
 	needles.Add(acctest.KindConnectionSecret, "tenant-rotator client_secret", env.Tenant.SecretHistory(acctest.ManagementClientID)[0])
 	sent := env.Tenant.SecretHistory(secondRotator)[1:] // issued by the rotation, read ephemerally, sent write-only
@@ -139,7 +158,17 @@ variable "rotator_secret" {
 		needles.Expect(acctest.KindAuth0Secret, 7)
 	}
 
-	corpora := map[string][]byte{}
+	corpora := map[string][]byte{"cli output (stdout and stderr)": cliOutput}
+	for _, want := range []string{"[TRACE]", "Apply complete!"} {
+		if !bytes.Contains(cliOutput, []byte(want)) {
+			t.Errorf("the CLI's output does not hold %q: the search would prove less than it claims", want)
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(cli.Dir(), "terraform.tfstate")); err == nil {
+		corpora["state direct run"] = withoutConnectionClientSecret(t, "direct run", data)
+	} else {
+		t.Errorf("the direct run left no state: %v", err)
+	}
 	for name, data := range acctest.ReadTree(t, logDir) {
 		corpora["log "+name] = data
 	}
