@@ -44,6 +44,12 @@ type Options = localstack.Options
 // Start builds an Env and stops it when the test ends.
 func Start(t testing.TB, opts ...Options) *Env {
 	t.Helper()
+	// An acceptance test skips without TF_ACC=1 before it starts anything,
+	// as terraform-plugin-testing's own do, even when its CLI steps run in
+	// subtests (unit tests start the stack too, and always run).
+	if strings.HasPrefix(t.Name(), "TestAcc") && !Enabled() {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]

@@ -31,6 +31,7 @@ const pinnedReleaseCommit = "4fe7a7dd21baaa248075e5b9118ca551c85c6efa"
 // in-process, the CLI reattaching to it), after the KMS has moved the
 // connection's credentialsHash on its own.
 func TestAccStateFromThePinnedReleasePlansEmpty(t *testing.T) {
+	acctest.PreCheck(t) // before the build: without TF_ACC the test skips at once
 	env := acctest.Start(t)
 	released := acctest.BuildProviderAt(t, pinnedReleaseCommit)
 	w := acctest.NewWorkDir(t, map[string]func() (tfprotov6.ProviderServer, error){
