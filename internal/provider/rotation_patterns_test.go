@@ -50,7 +50,7 @@ func setRotateScope(env *acctest.Env, allowed bool) {
 	if allowed {
 		scopes = append(scopes, localauth0.ScopeUpdateClientKeys)
 	}
-	env.Tenant.SetManagementScopes(acctest.ManagementClientID, scopes)
+	grantManagementScopes(env, scopes...)
 }
 
 // on_failure = continue (Terraform 1.16): a rotation that fails after a
