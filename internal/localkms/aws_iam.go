@@ -71,13 +71,7 @@ func (s *Server) awsLogin(w http.ResponseWriter, r *http.Request) {
 	if body.IAMHTTPRequestMethod == "" {
 		body.IAMHTTPRequestMethod = http.MethodPost
 	}
-	s.mu.Lock()
-	ident, ok := s.st.AWSIdentities[strings.TrimSpace(body.IdentityID)]
-	var cfg AWSIdentity
-	if ok {
-		cfg = *ident
-	}
-	s.mu.Unlock()
+	cfg, ok := identityConfig(s, func(st *state) map[string]*AWSIdentity { return st.AWSIdentities }, strings.TrimSpace(body.IdentityID))
 	if !ok {
 		apiError(w, 404, "NotFound", "AWS auth method not found for identity, did you configure AWS auth?")
 		return

@@ -72,13 +72,7 @@ func (s *Server) azureLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	identityID := strings.TrimSpace(body.IdentityID)
-	s.mu.Lock()
-	ident, ok := s.st.AzureIdentities[identityID]
-	var cfg AzureIdentity
-	if ok {
-		cfg = *ident
-	}
-	s.mu.Unlock()
+	cfg, ok := identityConfig(s, func(st *state) map[string]*AzureIdentity { return st.AzureIdentities }, identityID)
 	if !ok {
 		apiError(w, 404, "NotFound", "Azure auth method not found for identity, did you configure Azure Auth?")
 		return

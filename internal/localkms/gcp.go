@@ -91,13 +91,7 @@ func (s *Server) gcpLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	identityID := strings.TrimSpace(body.IdentityID)
-	s.mu.Lock()
-	ident, ok := s.st.GCPIdentities[identityID]
-	var cfg GCPIdentity
-	if ok {
-		cfg = *ident
-	}
-	s.mu.Unlock()
+	cfg, ok := identityConfig(s, func(st *state) map[string]*GCPIdentity { return st.GCPIdentities }, identityID)
 	if !ok {
 		apiError(w, 404, "NotFound", "GCP auth method not found for identity, did you configure GCP auth?")
 		return

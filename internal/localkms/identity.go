@@ -202,6 +202,19 @@ const defaultAccessTokenMaxTTL = 30 * 24 * 3600
 
 // issueToken answers a new access token; ttl and maxTTL are in seconds and
 // 0 means none, answered as expiresIn 0 ("never expires").
+// identityConfig copies a machine identity's auth method settings out of
+// the state under the lock, so that a login can check a token (and call out
+// to a cluster, STS or key endpoint) without holding it.
+func identityConfig[T any](s *Server, identities func(*state) map[string]*T, id string) (T, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ident, ok := identities(s.st)[id]; ok {
+		return *ident, true
+	}
+	var none T
+	return none, false
+}
+
 // issueLoginToken answers a machine identity's successful login (OIDC,
 // Kubernetes, AWS, GCP, Azure) with the TTLs its auth method sets, or the
 // server's defaults where it sets none.

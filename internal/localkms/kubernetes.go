@@ -73,13 +73,7 @@ func (s *Server) kubernetesLogin(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	s.mu.Lock()
-	ident, ok := s.st.KubernetesIdentities[strings.TrimSpace(body.IdentityID)]
-	var cfg KubernetesIdentity
-	if ok {
-		cfg = *ident
-	}
-	s.mu.Unlock()
+	cfg, ok := identityConfig(s, func(st *state) map[string]*KubernetesIdentity { return st.KubernetesIdentities }, strings.TrimSpace(body.IdentityID))
 	if !ok {
 		apiError(w, 404, "NotFound", "Kubernetes auth method not found for identity, did you configure Kubernetes auth?")
 		return
