@@ -290,7 +290,17 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 		policy = retryIdempotent
 	}
 	ctx = context.WithValue(ctx, retryPolicyKey{}, policy)
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), payload)
+	// A request without a body must go without one: a nil []byte is still a
+	// body to go-retryablehttp (an empty reader), and net/http sends a POST,
+	// PUT or PATCH with an empty reader of unknown length chunked. The KMS's
+	// framework (Fastify) then looks for a parser for the missing content
+	// type, fails, and the server answers its generic 500. An untyped nil
+	// is no body at all: Content-Length 0 (or none), no Transfer-Encoding.
+	var rawBody any
+	if payload != nil {
+		rawBody = payload
+	}
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), rawBody)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", req.method, req.path, err)
 	}
