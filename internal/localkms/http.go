@@ -187,9 +187,9 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 			return
 		}
 	}
-	if emptyJSONBody(r) {
+	if emptyJSONBody(r) || bodyWithoutContentType(r) {
 		status = http.StatusInternalServerError
-		refuseEmptyJSONBody(w)
+		refuseUnparsableBody(w)
 		return
 	}
 	if s.refuseRateLimitedLogin(route, w) {
@@ -237,12 +237,36 @@ func emptyJSONBody(r *http.Request) bool {
 	return len(bytes.TrimSpace(body)) == 0
 }
 
-// refuseEmptyJSONBody answers as the server does. Fastify raises
-// FST_ERR_CTP_EMPTY_JSON_BODY (400, "Body cannot be empty when content-type
-// is set to 'application/json'"), but the server's own error handler
-// (backend/src/server/plugins/error-handler.ts) knows only its own error
-// classes and turns any other error into this generic 500.
-func refuseEmptyJSONBody(w http.ResponseWriter) {
+// bodyWithoutContentType reports whether r is a POST, PUT or PATCH that
+// frames a body (a transfer encoding, or a Content-Length other than 0) but
+// names no content type. Fastify (lib/handleRequest.js) takes such a request
+// as having a body and looks for the parser of an empty content type; there
+// is none, so it raises FST_ERR_CTP_INVALID_MEDIA_TYPE (415). Without a body
+// framing (no Content-Length, or 0, and no transfer encoding) the body is not
+// parsed and the route runs; DELETE and OPTIONS are parsed only when they
+// name a content type. A chunked empty body is such a request: that is what
+// Go's client sends for an empty body reader of unknown length.
+func bodyWithoutContentType(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+	default:
+		return false
+	}
+	if _, named := r.Header["Content-Type"]; named {
+		return false
+	}
+	return len(r.TransferEncoding) > 0 || r.ContentLength > 0
+}
+
+// refuseUnparsableBody answers a body the framework refused before the route
+// ran, as the server does. Fastify raises its own errors
+// (FST_ERR_CTP_EMPTY_JSON_BODY, 400, for an empty body labelled JSON;
+// FST_ERR_CTP_INVALID_MEDIA_TYPE, 415, for a body without a content type),
+// but the server's error handler (backend/src/server/plugins/error-handler.ts)
+// knows only its own error classes and turns any other error into its
+// generic 500: {reqId, statusCode: 500, error: "InternalServerError",
+// message: "Something went wrong"}.
+func refuseUnparsableBody(w http.ResponseWriter) {
 	apiError(w, http.StatusInternalServerError, "InternalServerError", "Something went wrong")
 }
 
