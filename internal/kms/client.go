@@ -89,6 +89,8 @@ type Client struct {
 	// sent again: the request timeout, the longest the client waits for
 	// any one answer.
 	longestWait time.Duration
+	// generations are the route generations this server was found to serve.
+	generations routeGenerations
 }
 
 // apiPathSuffix matches a host path that ends where the API's own routes
@@ -205,7 +207,7 @@ func New(cfg Config) (*Client, error) {
 		longestWait = defaultTimeout
 	}
 	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, rawHTTP: httpClient, userAgent: userAgent, logger: logger,
-		longestWait: longestWait}
+		longestWait: longestWait, generations: newRouteGenerations()}
 	login := cfg.Login
 	switch {
 	case hasPair:
