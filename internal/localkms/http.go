@@ -17,23 +17,37 @@ const rotationsBase = "/api/v2/secret-rotations/auth0-client-secret"
 
 // routes builds the handler: every route, or (Options.WithoutRotationRoutes,
 // or SetRotationRoutes(false) at run time) every route but the secret
-// rotations', as a KMS build that registers no secret-rotation router.
+// rotations', as a KMS build that registers no secret-rotation router; and
+// the current read routes, or (Options.OlderRelease, SetOlderRelease) those
+// of an older release.
 func (s *Server) routes() http.Handler {
-	full, withoutRotations := s.mux(true), s.mux(false)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.rotationRoutesOff.Load() {
-			withoutRotations.ServeHTTP(w, r)
-			return
+	type variant struct{ withRotations, olderRelease bool }
+	muxes := map[variant]*http.ServeMux{}
+	for _, withRotations := range []bool{true, false} {
+		for _, older := range []bool{true, false} {
+			muxes[variant{withRotations, older}] = s.mux(withRotations, older)
 		}
-		full.ServeHTTP(w, r)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		muxes[variant{!s.rotationRoutesOff.Load(), s.olderRelease.Load()}].ServeHTTP(w, r)
 	})
 }
 
-func (s *Server) mux(withRotations bool) *http.ServeMux {
+func (s *Server) mux(withRotations, olderRelease bool) *http.ServeMux {
 	mux := http.NewServeMux()
 	handle := func(pattern string, authenticated bool, h func(w http.ResponseWriter, r *http.Request)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			s.serve(pattern, authenticated, h, w, r)
+		})
+	}
+	// absent is a route the release does not have: Fastify's 404, counted
+	// under the route too, so that tests see who asked for it.
+	absent := func(pattern string) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			s.statsMu.Lock()
+			s.countArrival(pattern)
+			s.statsMu.Unlock()
+			s.routeNotFound(w, r)
 		})
 	}
 	handle("POST /api/v1/auth/universal-auth/login", false, s.login)
@@ -76,15 +90,28 @@ func (s *Server) mux(withRotations bool) *http.ServeMux {
 	handle("DELETE /api/v1/app-connections/auth0/{id}", true, s.deleteConnection)
 	handle("GET /api/v1/app-connections/auth0/{id}/clients", true, s.listConnectionClients)
 
-	handle("GET /api/v4/secrets", true, s.listSecretsV4)
-	handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
-	handle("GET /api/v2/folders", true, s.listFolders)
-	handle("GET /api/v1/projects/{projectId}", true, s.getProject)
-	handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
+	if olderRelease {
+		handle("GET /api/v3/secrets/raw", true, s.listSecretsV3)
+		handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3OlderRelease)
+		handle("GET /api/v1/folders", true, s.listFoldersV1)
+		handle("GET /api/v1/workspace/{workspaceId}", true, s.getWorkspace)
+		for _, pattern := range newerReadRoutes {
+			absent(pattern)
+		}
+	} else {
+		handle("GET /api/v4/secrets", true, s.listSecretsV4)
+		handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
+		handle("GET /api/v2/folders", true, s.listFolders)
+		handle("GET /api/v1/projects/{projectId}", true, s.getProject)
+		handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
+	}
 
 	mux.HandleFunc("/", s.webAppOrRouteNotFound)
 	return mux
 }
+
+// newerReadRoutes are the routes an older release does not serve.
+var newerReadRoutes = []string{"GET /api/v4/secrets", "GET /api/v4/secrets/{name}", "GET /api/v2/folders", "GET /api/v1/projects/{projectId}"}
 
 // webAppRoute is the counter of requests the web app's catch-all answered.
 const webAppRoute = "GET /* (web app)"
