@@ -269,9 +269,9 @@ resource "hanzokms_auth0_client_secret_rotation" %q {
 	run("destroy", "apply", "-auto-approve", "-input=false")
 }
 
-func mergedKeys(maps ...map[string]int) map[string]bool {
+func mergedKeys(counts ...map[string]int) map[string]bool {
 	keys := map[string]bool{}
-	for _, m := range maps {
+	for _, m := range counts {
 		for k := range m {
 			keys[k] = true
 		}
