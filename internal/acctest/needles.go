@@ -20,8 +20,10 @@ import (
 )
 
 // Kinds of secret a leak test looks for. A test states how many of each it
-// expects (Needles.Expect); a kind that comes up short fails the test, so a
-// search that found nothing because it had nothing to look for cannot pass.
+// expects (Needles.Expect), and how many the local world's stand-ins must
+// have served (Needles.ExpectServed); a kind that comes up short fails the
+// test, so a search that found nothing because it had nothing to look for
+// cannot pass.
 const (
 	KindIdentitySecret   = "machine identity client secret"
 	KindAccessToken      = "access token (login)"
@@ -50,11 +52,16 @@ type Needles struct {
 	seen   map[[2]string]bool  // (kind, secret) already counted
 	kinds  map[string]int
 	expect map[string]int
+	// served counts, by kind, the credentials a stand-in handed out or was
+	// sent, each time (see ExpectServed).
+	served       map[string]int
+	expectServed map[string]int
 }
 
 // NewNeedles is an empty set.
 func NewNeedles() *Needles {
-	return &Needles{labels: map[string][]string{}, seen: map[[2]string]bool{}, kinds: map[string]int{}, expect: map[string]int{}}
+	return &Needles{labels: map[string][]string{}, seen: map[[2]string]bool{}, kinds: map[string]int{}, expect: map[string]int{},
+		served: map[string]int{}, expectServed: map[string]int{}}
 }
 
 // Add records one secret of a kind. A value may be of several kinds (the
@@ -77,8 +84,35 @@ func (n *Needles) AddAll(kind, label string, secrets []string) {
 	}
 }
 
-// Expect states that at least minimum secrets of kind must be searched for.
+// Expect states that at least minimum distinct secrets of kind must be
+// searched for. Identical credentials are one needle: a floor on logins
+// belongs in ExpectServed.
 func (n *Needles) Expect(kind string, minimum int) { n.expect[kind] = minimum }
+
+// addServed records a credential of kind as the stand-in that served it saw
+// it: one token handed out, or one signed request verified, for one login.
+// It counts each time, identical ones too, and is searched for once.
+func (n *Needles) addServed(kind, label, secret string) {
+	if secret == "" {
+		return
+	}
+	n.served[kind]++
+	n.Add(kind, label, secret)
+}
+
+// ExpectServed states that the local world's stand-ins served at least
+// minimum credentials of kind (AddStack counts them where they were served:
+// every token a stand-in handed out, every signed request STS verified).
+// This is the floor for "the run logged in N times": two logins in the same
+// second can sign the same request, or get the same token where the issuer
+// puts nothing unique in it, which is one needle to search for but still
+// two logins, so counting distinct needles would make the floor depend on
+// the machine's speed.
+func (n *Needles) ExpectServed(kind string, minimum int) { n.expectServed[kind] = minimum }
+
+// Served is how many credentials of kind the stand-ins served, identical
+// ones included.
+func (n *Needles) Served(kind string) int { return n.served[kind] }
 
 // Count is how many distinct secrets of kind are recorded.
 func (n *Needles) Count(kind string) int { return n.kinds[kind] }
@@ -109,7 +143,7 @@ func (n *Needles) AddStack(st *localstack.Stack) {
 	n.AddAll(KindAuth0Token, "tenant token", st.Tenant.IssuedAccessTokens())
 	if st.Issuer != nil {
 		for i, tok := range st.Issuer.MintedTokens() {
-			n.Add(KindOIDCToken, fmt.Sprintf("OIDC token #%d", i), tok)
+			n.addServed(KindOIDCToken, fmt.Sprintf("OIDC token #%d", i), tok)
 			// A JWT's signature alone is as secret as the whole token.
 			if dot := strings.LastIndex(tok, "."); dot >= 0 {
 				n.Add(KindOIDCToken, fmt.Sprintf("OIDC token #%d signature", i), tok[dot+1:])
@@ -134,8 +168,21 @@ func (n *Needles) Check(t testing.TB, corpora map[string][]byte) {
 		if n.kinds[k] < n.expect[k] {
 			t.Errorf("only %d secrets of kind %q to search for, want at least %d: the search would prove less than it claims",
 				n.kinds[k], k, n.expect[k])
+		} else if n.served[k] > 0 {
+			t.Logf("searching for %d secrets of kind %q, from %d served", n.kinds[k], k, n.served[k])
 		} else {
 			t.Logf("searching for %d secrets of kind %q", n.kinds[k], k)
+		}
+	}
+	servedKinds := make([]string, 0, len(n.expectServed))
+	for k := range n.expectServed {
+		servedKinds = append(servedKinds, k)
+	}
+	sort.Strings(servedKinds)
+	for _, k := range servedKinds {
+		if n.served[k] < n.expectServed[k] {
+			t.Errorf("the stand-ins served only %d credentials of kind %q, want at least %d: the run logged in fewer times "+
+				"than the search claims to cover", n.served[k], k, n.expectServed[k])
 		}
 	}
 	if len(corpora) == 0 {

@@ -24,12 +24,14 @@ const (
 )
 
 // addMachineLogins records every service account token the local cluster
-// issued, every AWS secret key and session token the local STS knows, and
-// every signature it was sent.
+// issued, every AWS secret key and session token the local STS knows, every
+// signature it was sent, and every token the GCP and Azure stand-ins issued.
+// What a stand-in served for a login (a token it issued, a signed request
+// STS answered) also counts as served, each time (ExpectServed).
 func (n *Needles) addMachineLogins(st *localstack.Stack) {
 	if st.Cluster != nil {
 		for i, tok := range st.Cluster.IssuedTokens() {
-			n.Add(KindKubernetesToken, fmt.Sprintf("service account token #%d", i), tok)
+			n.addServed(KindKubernetesToken, fmt.Sprintf("service account token #%d", i), tok)
 			if dot := strings.LastIndex(tok, "."); dot >= 0 {
 				n.Add(KindKubernetesToken, fmt.Sprintf("service account token #%d signature", i), tok[dot+1:])
 			}
@@ -40,25 +42,32 @@ func (n *Needles) addMachineLogins(st *localstack.Stack) {
 			n.Add(KindAWSSecret, p.AccessKeyID+" secret access key", p.SecretAccessKey)
 			n.Add(KindAWSSecret, p.AccessKeyID+" session token", p.SessionToken)
 		}
+		// A refused call's signature is searched for too; only the answered
+		// ones are logins served.
 		for i, c := range st.STS.Calls() {
-			n.Add(KindAWSSignature, fmt.Sprintf("STS call #%d signature", i), c.Signature)
+			if c.Error == "" {
+				n.addServed(KindAWSSignature, fmt.Sprintf("STS call #%d signature", i), c.Signature)
+			} else {
+				n.Add(KindAWSSignature, fmt.Sprintf("STS call #%d signature (refused: %s)", i, c.Error), c.Signature)
+			}
 		}
 	}
 	if st.GCP != nil {
 		for i, tok := range st.GCP.Issued() {
-			n.addJWT(KindGCPToken, fmt.Sprintf("GCP %s token #%d", tok.Kind, i), tok.Value)
+			n.addServedJWT(KindGCPToken, fmt.Sprintf("GCP %s token #%d", tok.Kind, i), tok.Value)
 		}
 	}
 	if st.Azure != nil {
 		for i, tok := range st.Azure.Issued() {
-			n.addJWT(KindAzureToken, fmt.Sprintf("Azure token #%d", i), tok.Value)
+			n.addServedJWT(KindAzureToken, fmt.Sprintf("Azure token #%d", i), tok.Value)
 		}
 	}
 }
 
-// addJWT adds a token and, when it is a JWT, its signature alone.
-func (n *Needles) addJWT(kind, label, tok string) {
-	n.Add(kind, label, tok)
+// addServedJWT adds a token a stand-in served and, when it is a JWT, its
+// signature alone (searched for, not served on its own).
+func (n *Needles) addServedJWT(kind, label, tok string) {
+	n.addServed(kind, label, tok)
 	if strings.Count(tok, ".") == 2 {
 		n.Add(kind, label+" signature", tok[strings.LastIndex(tok, ".")+1:])
 	}

@@ -101,6 +101,31 @@ func TestNeedlesCountAValueOnceForEachKind(t *testing.T) {
 	}
 }
 
+// Logins that fall in the same second can be served identical credentials:
+// one needle to search for, but each counts as served, so a floor on logins
+// does not depend on how fast the machine ran them.
+func TestNeedlesCountEachCredentialServed(t *testing.T) {
+	n := NewNeedles()
+	for i := range 3 {
+		n.addServed(KindAWSSignature, fmt.Sprintf("STS call #%d signature", i), "same-second-signature-0123456789")
+	}
+	n.Expect(KindAWSSignature, 1)
+	n.ExpectServed(KindAWSSignature, 3)
+	corpus := map[string][]byte{"log": []byte("nothing secret here")}
+	r := &recorder{TB: t}
+	n.Check(r, corpus)
+	if len(r.errors) != 0 || n.Count(KindAWSSignature) != 1 || n.Served(KindAWSSignature) != 3 {
+		t.Errorf("three identical signatures served: %d to search for, %d served, failures %q; want 1, 3 and none",
+			n.Count(KindAWSSignature), n.Served(KindAWSSignature), r.errors)
+	}
+	n.ExpectServed(KindAWSSignature, 4)
+	r = &recorder{TB: t}
+	n.Check(r, corpus)
+	if len(r.errors) != 1 || !strings.Contains(r.errors[0], "served only 3") {
+		t.Errorf("a kind served fewer times than expected passed: %q", r.errors)
+	}
+}
+
 // wrap breaks s into lines of width characters, as MIME and PEM do.
 func wrap(s string, width int, newline string) string {
 	var lines []string

@@ -10,6 +10,7 @@ package localazure
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"log"
@@ -192,6 +193,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, clientParam strin
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": exp.Unix(),
 		"tid": s.opts.TenantID, "oid": id.ObjectID, "sub": id.ObjectID, "appid": id.ClientID,
 		"idtyp": "app", "ver": "1.0",
+		// Azure AD gives every token a unique token identifier: two tokens
+		// issued in the same second (whose other claims carry seconds only)
+		// are still two different tokens, as from the real endpoint.
+		"uti": uniqueTokenID(),
 	})
 	if err != nil {
 		azureError(w, http.StatusInternalServerError, "server_error", err.Error())
@@ -236,6 +241,14 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// uniqueTokenID is shaped like Azure AD's uti: 16 random bytes, base64url
+// without padding.
+func uniqueTokenID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func randomGUID() string {

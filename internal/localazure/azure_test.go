@@ -1,9 +1,13 @@
 package localazure_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
 )
@@ -56,5 +60,36 @@ func TestEndpointsRefuseWhatAzureRefuses(t *testing.T) {
 	}
 	if issued := s.Issued(); len(issued) != 3 || issued[2].ObjectID != "ua-object" {
 		t.Errorf("%d tokens issued, the last for %q; want 3, the last for ua-object", len(issued), issued[len(issued)-1].ObjectID)
+	}
+}
+
+// Two tokens issued at the same instant are different tokens, as Azure AD's
+// are (each carries its own uti): a leak test then has one needle per token,
+// whatever the machine's speed.
+func TestTokensIssuedInTheSameSecondDiffer(t *testing.T) {
+	frozen := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	s, err := localazure.Start(localazure.Options{Now: func() time.Time { return frozen }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	q := "?" + url.Values{"resource": {"https://management.azure.com/"}}.Encode()
+	for range 2 {
+		if got := get(t, s.IdentityEndpoint()+q, map[string]string{"X-IDENTITY-HEADER": s.IdentityHeader}); got != 200 {
+			t.Fatalf("HTTP %d", got)
+		}
+	}
+	issued := s.Issued()
+	if len(issued) != 2 || issued[0].Value == issued[1].Value {
+		t.Fatalf("two tokens issued in the same second are the same token")
+	}
+	for i, tok := range issued {
+		var claims struct {
+			UTI string `json:"uti"`
+		}
+		payload, err := base64.RawURLEncoding.DecodeString(strings.Split(tok.Value, ".")[1])
+		if err != nil || json.Unmarshal(payload, &claims) != nil || len(claims.UTI) < 16 {
+			t.Errorf("token #%d carries no uti: %s", i, payload)
+		}
 	}
 }

@@ -30,14 +30,17 @@ var loginRoutes = map[string]bool{
 const loginRateLimit = 200
 
 // RateLimitLogins makes the login routes (universal auth, OIDC, token renew)
-// answer as the server's rate limiter does for the next d of wall-clock time,
-// as when other clients behind the same address used up the window: every
-// login in that time is refused before its credentials are read, with the
-// seconds left in the window as Retry-After. 0 lifts the limit.
+// answer as the server's rate limiter does when other clients behind the
+// same address have used up the window: the next login opens a window of d,
+// and every login in it is refused before its credentials are read, with
+// the seconds left in the window as Retry-After. The window opens at that
+// login, not at this call, so that however long the client takes to get
+// there (a CLI starting on a busy machine), the first refusal says the
+// seconds of d, rounded up, and the window is still open. 0 lifts the limit.
 func (s *Server) RateLimitLogins(d time.Duration) {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	s.loginsLimitedUntil = time.Now().Add(d)
+	s.loginRateLimitWindow, s.loginsLimitedUntil = d, time.Time{}
 }
 
 // RateLimitedRequests is how many requests to route the rate limiter
@@ -55,8 +58,15 @@ func (s *Server) refuseRateLimitedLogin(route string, w http.ResponseWriter) boo
 		return false
 	}
 	s.statsMu.Lock()
-	left := time.Until(s.loginsLimitedUntil)
-	if left > 0 {
+	now := s.now()
+	if s.loginRateLimitWindow > 0 && s.loginsLimitedUntil.IsZero() {
+		s.loginsLimitedUntil = now.Add(s.loginRateLimitWindow)
+	}
+	left := s.loginsLimitedUntil.Sub(now)
+	if left <= 0 {
+		// The window has passed: logins are not limited again.
+		s.loginRateLimitWindow = 0
+	} else {
 		if s.rateLimited == nil {
 			s.rateLimited = map[string]int{}
 		}

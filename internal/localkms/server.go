@@ -134,9 +134,11 @@ type Server struct {
 	// newerServer adds fields this server does not define to every JSON
 	// answer, as a newer KMS release would.
 	newerServer bool
-	// loginsLimitedUntil: the login routes answer as the rate limiter does
-	// until then (wall clock, as the limiter's window is).
-	loginsLimitedUntil time.Time
+	// loginRateLimitWindow is the window RateLimitLogins set, which the next
+	// login opens; loginsLimitedUntil is when the open window ends (the
+	// server's clock, which runs with the wall clock the client waits by).
+	loginRateLimitWindow time.Duration
+	loginsLimitedUntil   time.Time
 	// rateLimited counts, per route, the requests the limiter refused.
 	rateLimited map[string]int
 	// persistErr is the last failure to write StateFile.

@@ -215,3 +215,48 @@ func TestProviderRereadsTheTokenFile(t *testing.T) {
 		t.Errorf("logins: %v", logins)
 	}
 }
+
+// The token sources in the documented order: oidc_token_file, or the
+// variable oidc_token_env_var names, comes before Terraform Cloud's
+// TFC_WORKLOAD_IDENTITY_TOKEN, which a run may carry as well (a workspace
+// with workload identity that logs in with another token).
+func TestProviderPrefersTheConfiguredTokenSourceToTerraformCloudsVariable(t *testing.T) {
+	env := acctest.Start(t)
+	for _, c := range []struct {
+		name   string
+		source func(t *testing.T, token string) map[string]attr.Value
+	}{
+		{"oidc_token_file", func(t *testing.T, token string) map[string]attr.Value {
+			file := filepath.Join(t.TempDir(), "token")
+			if err := os.WriteFile(file, []byte(token), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return map[string]attr.Value{"oidc_token_file": types.StringValue(file)}
+		}},
+		{"oidc_token_env_var", func(t *testing.T, token string) map[string]attr.Value {
+			t.Setenv("KMS_OIDC_TOKEN", token)
+			return map[string]attr.Value{"oidc_token_env_var": types.StringValue("KMS_OIDC_TOKEN")}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			clearProviderEnv(t)
+			env.KMS.ResetCounters()
+			t.Setenv(provider.EnvTFCWorkloadIdentityToken, env.OIDCToken(c.name+" Terraform Cloud's token"))
+			values := c.source(t, env.OIDCToken(c.name+" configured token"))
+			values["host"] = types.StringValue(env.KMSURL)
+			values["oidc_identity_id"] = types.StringValue(localstack.OIDCIdentityID)
+			if resp := configure(t, values); resp.Diagnostics.HasError() {
+				t.Fatalf("configure: %v", resp.Diagnostics)
+			}
+			var used []string
+			for _, login := range env.KMS.OIDCLogins(localstack.OIDCIdentityID) {
+				if strings.HasPrefix(login.TokenID, c.name+" ") {
+					used = append(used, login.TokenID)
+				}
+			}
+			if len(used) != 1 || used[0] != c.name+" configured token" {
+				t.Errorf("logged in with %q, want the token from %s", used, c.name)
+			}
+		})
+	}
+}
