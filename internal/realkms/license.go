@@ -45,7 +45,7 @@ func Plan() map[string]any {
 		"groups": false, "status": nil, "trial_end": nil, "has_used_trial": true, "secretApproval": false,
 		"secretRotation": true, "caCrl": false, "instanceUserManagement": false, "externalKms": false,
 		"rateLimits": map[string]any{"readLimit": 100000, "writeLimit": 100000, "secretsLimit": 100000},
-		"pkiEst": false, "enforceMfa": false, "projectTemplates": false, "kmip": false, "gateway": false,
+		"pkiEst":     false, "enforceMfa": false, "projectTemplates": false, "kmip": false, "gateway": false,
 		"sshHostGroups": false, "secretScanning": false, "enterpriseSecretSyncs": false, "enterpriseAppConnections": false,
 	}
 }

@@ -88,4 +88,3 @@ func FromEnv() (*Server, error) {
 	}
 	return s, nil
 }
-
