@@ -157,7 +157,7 @@ stop_all() {
     tail -n 30 "$run/backend.log" || true
   fi
   if [ -n "${HANZO_KMS_REAL_KEEP_LOGS:-}" ]; then
-    mkdir -p "$HANZO_KMS_REAL_KEEP_LOGS" && cp "$run"/*.log "$HANZO_KMS_REAL_KEEP_LOGS"/ 2>/dev/null || true
+    mkdir -p "$HANZO_KMS_REAL_KEEP_LOGS" && cp "$run"/*.log "$run"/pg-log/*.log "$HANZO_KMS_REAL_KEEP_LOGS"/ 2>/dev/null || true
   fi
   rm -rf "$run"
   exit "$status"
@@ -173,14 +173,15 @@ if [ "$(id -u)" -eq 0 ]; then as_postgres=(runuser -u postgres --); fi
 PG_BIN=${HANZO_KMS_REAL_PG_BIN:-/usr/local/bin}
 started=$(now)
 
-mkdir -p "$pg_data" "$run/pg-socket"
-[ "$(id -u)" -ne 0 ] || chown postgres "$pg_data" "$run/pg-socket"
+# PostgreSQL's own files (data, socket, log) belong to the user it runs as.
+mkdir -p "$pg_data" "$run/pg-socket" "$run/pg-log"
+[ "$(id -u)" -ne 0 ] || chown postgres "$pg_data" "$run/pg-socket" "$run/pg-log"
 "${as_postgres[@]}" "$PG_BIN/initdb" -D "$pg_data" --auth=trust --username=postgres --encoding=UTF8 >"$run/initdb.log" 2>&1 ||
   { cat "$run/initdb.log"; die "initdb failed"; }
 pg_port=$("$helper" freeport)
-"${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$pg_data" -l "$run/postgres.log" -w -t 60 \
+"${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$pg_data" -l "$run/pg-log/postgres.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $run/pg-socket -c fsync=off" start >/dev/null ||
-  { tail -n 30 "$run/postgres.log"; die "PostgreSQL did not start"; }
+  { tail -n 30 "$run/pg-log/postgres.log"; die "PostgreSQL did not start"; }
 pids+=("INT:$(head -n 1 "$pg_data/postmaster.pid")")
 
 redis_port=$("$helper" freeport)
