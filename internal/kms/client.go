@@ -89,6 +89,8 @@ type Client struct {
 	// sent again: the request timeout, the longest the client waits for
 	// any one answer.
 	longestWait time.Duration
+	// generations are the route generations this server was found to serve.
+	generations routeGenerations
 }
 
 // apiPathSuffix matches a host path that ends where the API's own routes
@@ -205,7 +207,7 @@ func New(cfg Config) (*Client, error) {
 		longestWait = defaultTimeout
 	}
 	c := &Client{baseURL: base, http: rc, rootCAs: rootCAs, rawHTTP: httpClient, userAgent: userAgent, logger: logger,
-		longestWait: longestWait}
+		longestWait: longestWait, generations: newRouteGenerations()}
 	login := cfg.Login
 	switch {
 	case hasPair:
@@ -290,7 +292,17 @@ func (c *Client) doOnce(ctx context.Context, req request, token string, out any)
 		policy = retryIdempotent
 	}
 	ctx = context.WithValue(ctx, retryPolicyKey{}, policy)
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), payload)
+	// A request without a body must go without one: a nil []byte is still a
+	// body to go-retryablehttp (an empty reader), and net/http sends a POST,
+	// PUT or PATCH with an empty reader of unknown length chunked. The KMS's
+	// framework (Fastify) then looks for a parser for the missing content
+	// type, fails, and the server answers its generic 500. An untyped nil
+	// is no body at all: Content-Length 0 (or none), no Transfer-Encoding.
+	var rawBody any
+	if payload != nil {
+		rawBody = payload
+	}
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, u.String(), rawBody)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", req.method, req.path, err)
 	}

@@ -62,6 +62,17 @@
 // feature. Only the first means the object is gone (IsNotFound); the second
 // (IsRouteNotFound) says nothing about it.
 //
+// Server releases. Releases that already serve the Auth0 rotations lack
+// some newer read routes: Infisical's backend as of 2025-06-22 has the
+// secrets under /api/v3/secrets/raw, the folders under /api/v1/folders and
+// the project at /api/v1/workspace/{id}, and none of /api/v4/secrets,
+// /api/v2/folders, /api/v1/projects/{id}. The client asks the newer route
+// first and, when Fastify answers that it does not serve it, the older one;
+// it remembers the answer per route family for the client's life (see
+// generations.go). The older secret listing answers an empty list for a
+// folder that does not exist, so there an empty list is checked against the
+// folder listing of its parent.
+//
 // Held-back secrets. A Hanzo KMS with an AI-access policy that requires
 // approval on a folder answers every read by name there, from a machine
 // identity, with the bare 500 "Something went wrong" (the route returns a

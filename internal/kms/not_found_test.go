@@ -87,11 +87,12 @@ func TestClientReportsAMissingRouteWithItsHost(t *testing.T) {
 
 // The folder listing must not take a missing route for an empty folder (every
 // name free) nor for a missing folder: the create it guards would then replace
-// the Auth0 secret of a name that may be taken.
+// the Auth0 secret of a name that may be taken. Here neither the v4 nor the
+// v3 listing route is served (a wrong path prefix in the host, say).
 func TestSecretListingOnAMissingRouteIsAnError(t *testing.T) {
 	f, srv := newFakeKMS(t)
 	f.handler = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-		if strings.HasPrefix(r.URL.Path, "/api/v4/secrets") {
+		if strings.HasPrefix(r.URL.Path, "/api/v4/secrets") || strings.HasPrefix(r.URL.Path, "/api/v3/secrets") {
 			fastify404(w, r)
 			return true
 		}

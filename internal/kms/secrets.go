@@ -8,8 +8,9 @@ import (
 	"net/url"
 )
 
-// Secret is a KMS secret as the v4 read route answers it. SecretValue is a
-// secret: callers must keep it out of logs.
+// Secret is a KMS secret as the read by name answers it. SecretValue is a
+// secret: callers must keep it out of logs. SecretPath is empty when the
+// server answered through its v3 route, whose answer leaves it out.
 type Secret struct {
 	ID              string `json:"id"`
 	SecretKey       string `json:"secretKey"`
@@ -61,13 +62,30 @@ type secretEnvelope struct {
 	Secret *Secret `json:"secret"`
 }
 
+// readSecret reads a secret by name through the v4 route (query projectId;
+// backend/src/server/routes/v4/secret-router.ts) or, on a server without it,
+// the v3 one (GET /api/v3/secrets/raw/{name}, query workspaceId;
+// backend/src/server/routes/v3/secret-router.ts). Both answer a folder or
+// secret that does not exist with the service's 404.
 func (c *Client) readSecret(ctx context.Context, projectID, environment, secretPath, name string) (*secretEnvelope, error) {
 	var out secretEnvelope
-	query := url.Values{"projectId": {projectID}, "environment": {environment}, "secretPath": {secretPath}}
-	path := "/api/v4/secrets/" + url.PathEscape(name)
-	err := c.do(ctx, request{method: "GET", path: path, query: query, idempotent: true}, &out)
+	v4Path, v3Path := "/api/v4/secrets/"+url.PathEscape(name), "/api/v3/secrets/raw/"+url.PathEscape(name)
+	path := v4Path
+	readV4 := func() error {
+		path = v4Path
+		query := url.Values{"projectId": {projectID}, "environment": {environment}, "secretPath": {secretPath}}
+		return c.do(ctx, request{method: "GET", path: path, query: query, idempotent: true}, &out)
+	}
+	readV3 := func() error {
+		path = v3Path
+		query := url.Values{"workspaceId": {projectID}, "environment": {environment}, "secretPath": {secretPath}}
+		return c.do(ctx, request{method: "GET", path: path, query: query, idempotent: true}, &out)
+	}
+	err := c.generations.secrets.call(ctx, c.logger, readV4, readV3)
 	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusInternalServerError && apiErr.ErrorName == "InternalServerError" {
+	// Only the v4 route has the AI-access policy: a 500 of the v3 one is
+	// only a failure.
+	if path == v4Path && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusInternalServerError && apiErr.ErrorName == "InternalServerError" {
 		return nil, &SecretNotReadableError{Name: name, Environment: environment, SecretPath: secretPath, ReqID: apiErr.ReqID}
 	}
 	if err != nil {

@@ -17,23 +17,37 @@ const rotationsBase = "/api/v2/secret-rotations/auth0-client-secret"
 
 // routes builds the handler: every route, or (Options.WithoutRotationRoutes,
 // or SetRotationRoutes(false) at run time) every route but the secret
-// rotations', as a KMS build that registers no secret-rotation router.
+// rotations', as a KMS build that registers no secret-rotation router; and
+// the current read routes, or (Options.OlderRelease, SetOlderRelease) those
+// of an older release.
 func (s *Server) routes() http.Handler {
-	full, withoutRotations := s.mux(true), s.mux(false)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.rotationRoutesOff.Load() {
-			withoutRotations.ServeHTTP(w, r)
-			return
+	type variant struct{ withRotations, olderRelease bool }
+	muxes := map[variant]*http.ServeMux{}
+	for _, withRotations := range []bool{true, false} {
+		for _, older := range []bool{true, false} {
+			muxes[variant{withRotations, older}] = s.mux(withRotations, older)
 		}
-		full.ServeHTTP(w, r)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		muxes[variant{!s.rotationRoutesOff.Load(), s.olderRelease.Load()}].ServeHTTP(w, r)
 	})
 }
 
-func (s *Server) mux(withRotations bool) *http.ServeMux {
+func (s *Server) mux(withRotations, olderRelease bool) *http.ServeMux {
 	mux := http.NewServeMux()
 	handle := func(pattern string, authenticated bool, h func(w http.ResponseWriter, r *http.Request)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			s.serve(pattern, authenticated, h, w, r)
+		})
+	}
+	// absent is a route the release does not have: Fastify's 404, counted
+	// under the route too, so that tests see who asked for it.
+	absent := func(pattern string) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			s.statsMu.Lock()
+			s.countArrival(pattern)
+			s.statsMu.Unlock()
+			s.routeNotFound(w, r)
 		})
 	}
 	handle("POST /api/v1/auth/universal-auth/login", false, s.login)
@@ -76,15 +90,28 @@ func (s *Server) mux(withRotations bool) *http.ServeMux {
 	handle("DELETE /api/v1/app-connections/auth0/{id}", true, s.deleteConnection)
 	handle("GET /api/v1/app-connections/auth0/{id}/clients", true, s.listConnectionClients)
 
-	handle("GET /api/v4/secrets", true, s.listSecretsV4)
-	handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
-	handle("GET /api/v2/folders", true, s.listFolders)
-	handle("GET /api/v1/projects/{projectId}", true, s.getProject)
-	handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
+	if olderRelease {
+		handle("GET /api/v3/secrets/raw", true, s.listSecretsV3)
+		handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3OlderRelease)
+		handle("GET /api/v1/folders", true, s.listFoldersV1)
+		handle("GET /api/v1/workspace/{workspaceId}", true, s.getWorkspace)
+		for _, pattern := range newerReadRoutes {
+			absent(pattern)
+		}
+	} else {
+		handle("GET /api/v4/secrets", true, s.listSecretsV4)
+		handle("GET /api/v4/secrets/{name}", true, s.getSecretV4)
+		handle("GET /api/v2/folders", true, s.listFolders)
+		handle("GET /api/v1/projects/{projectId}", true, s.getProject)
+		handle("GET /api/v3/secrets/raw/{name}", true, s.getSecretV3)
+	}
 
 	mux.HandleFunc("/", s.webAppOrRouteNotFound)
 	return mux
 }
+
+// newerReadRoutes are the routes an older release does not serve.
+var newerReadRoutes = []string{"GET /api/v4/secrets", "GET /api/v4/secrets/{name}", "GET /api/v2/folders", "GET /api/v1/projects/{projectId}"}
 
 // webAppRoute is the counter of requests the web app's catch-all answered.
 const webAppRoute = "GET /* (web app)"
@@ -187,9 +214,9 @@ func (s *Server) serve(route string, authenticated bool, h func(http.ResponseWri
 			return
 		}
 	}
-	if emptyJSONBody(r) {
+	if emptyJSONBody(r) || bodyWithoutContentType(r) {
 		status = http.StatusInternalServerError
-		refuseEmptyJSONBody(w)
+		refuseUnparsableBody(w)
 		return
 	}
 	if s.refuseRateLimitedLogin(route, w) {
@@ -237,12 +264,36 @@ func emptyJSONBody(r *http.Request) bool {
 	return len(bytes.TrimSpace(body)) == 0
 }
 
-// refuseEmptyJSONBody answers as the server does. Fastify raises
-// FST_ERR_CTP_EMPTY_JSON_BODY (400, "Body cannot be empty when content-type
-// is set to 'application/json'"), but the server's own error handler
-// (backend/src/server/plugins/error-handler.ts) knows only its own error
-// classes and turns any other error into this generic 500.
-func refuseEmptyJSONBody(w http.ResponseWriter) {
+// bodyWithoutContentType reports whether r is a POST, PUT or PATCH that
+// frames a body (a transfer encoding, or a Content-Length other than 0) but
+// names no content type. Fastify (lib/handleRequest.js) takes such a request
+// as having a body and looks for the parser of an empty content type; there
+// is none, so it raises FST_ERR_CTP_INVALID_MEDIA_TYPE (415). Without a body
+// framing (no Content-Length, or 0, and no transfer encoding) the body is not
+// parsed and the route runs; DELETE and OPTIONS are parsed only when they
+// name a content type. A chunked empty body is such a request: that is what
+// Go's client sends for an empty body reader of unknown length.
+func bodyWithoutContentType(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+	default:
+		return false
+	}
+	if _, named := r.Header["Content-Type"]; named {
+		return false
+	}
+	return len(r.TransferEncoding) > 0 || r.ContentLength > 0
+}
+
+// refuseUnparsableBody answers a body the framework refused before the route
+// ran, as the server does. Fastify raises its own errors
+// (FST_ERR_CTP_EMPTY_JSON_BODY, 400, for an empty body labelled JSON;
+// FST_ERR_CTP_INVALID_MEDIA_TYPE, 415, for a body without a content type),
+// but the server's error handler (backend/src/server/plugins/error-handler.ts)
+// knows only its own error classes and turns any other error into its
+// generic 500: {reqId, statusCode: 500, error: "InternalServerError",
+// message: "Something went wrong"}.
+func refuseUnparsableBody(w http.ResponseWriter) {
 	apiError(w, http.StatusInternalServerError, "InternalServerError", "Something went wrong")
 }
 

@@ -20,6 +20,8 @@ import (
 //     path; 404 for an unknown environment, an empty list for an unknown path;
 //   - GET /api/v1/projects/{projectId} (backend/src/server/routes/v1/
 //     project-router.ts): the project with its environments.
+//
+// An older release has other routes for these reads: see older_release.go.
 
 // hiddenSecretValue is what the server puts in place of a value it hides.
 const hiddenSecretValue = "<hidden-by-infisical>"
@@ -113,23 +115,7 @@ func (s *Server) listSecretsV4(w http.ResponseWriter, r *http.Request) {
 	}
 	imports := []map[string]any{}
 	if includeImports {
-		for _, imp := range s.st.Imports {
-			if imp.ProjectID != projectID || imp.Environment != env || !inScope(imp.Path) {
-				continue
-			}
-			from := p.Environments[imp.FromEnvironment]
-			if from == nil || from.Folders[imp.FromPath] == "" {
-				continue
-			}
-			imported := []map[string]any{}
-			for _, sec := range s.sortedSecrets() {
-				if sec.ProjectID == projectID && sec.Environment == imp.FromEnvironment && sec.Path == imp.FromPath {
-					imported = append(imported, listedSecretJSON(sec, viewValue))
-				}
-			}
-			imports = append(imports, map[string]any{"secretPath": imp.FromPath, "environment": imp.FromEnvironment,
-				"folderId": from.Folders[imp.FromPath], "secrets": imported})
-		}
+		imports = s.importedListings(p, env, inScope, viewValue)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"secrets": secrets, "imports": imports})
 }
@@ -209,32 +195,7 @@ func (s *Server) listFolders(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Environment with slug '%s' not found", env))
 		return
 	}
-	folders := []map[string]any{}
-	parentID, ok := e.Folders[parent]
-	if !ok {
-		writeJSON(w, http.StatusOK, map[string]any{"folders": folders})
-		return
-	}
-	paths := make([]string, 0, len(e.Folders))
-	for folderPath := range e.Folders {
-		paths = append(paths, folderPath)
-	}
-	sort.Strings(paths)
-	for _, folderPath := range paths {
-		if folderPath == "/" {
-			continue
-		}
-		i := strings.LastIndex(folderPath, "/")
-		dir, name := folderPath[:i], folderPath[i+1:]
-		if dir == "" {
-			dir = "/"
-		}
-		if dir == parent {
-			folders = append(folders, map[string]any{"id": e.Folders[folderPath], "name": name, "envId": e.ID,
-				"parentId": parentID, "version": 1, "isReserved": false, "description": nil})
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"folders": folders})
+	writeJSON(w, http.StatusOK, map[string]any{"folders": childFolders(e, parent)})
 }
 
 func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
@@ -246,6 +207,12 @@ func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Project with ID '%s' not found", projectID))
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]any{"project": projectJSON(p)})
+}
+
+// projectJSON is a project with its environments, as the project reads
+// answer it.
+func projectJSON(p *project) map[string]any {
 	slugs := make([]string, 0, len(p.Environments))
 	for slug := range p.Environments {
 		slugs = append(slugs, slug)
@@ -256,9 +223,7 @@ func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
 		e := p.Environments[slug]
 		envs = append(envs, map[string]any{"id": e.ID, "name": e.Name, "slug": e.Slug})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"project": map[string]any{
-		"id": p.ID, "_id": p.ID, "name": p.Name, "type": "secret-manager", "environments": envs,
-	}})
+	return map[string]any{"id": p.ID, "_id": p.ID, "name": p.Name, "type": "secret-manager", "environments": envs}
 }
 
 // AddSecretImport imports the secrets of folder fromPath of environment

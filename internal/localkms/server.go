@@ -47,6 +47,13 @@ type Options struct {
 	// framework's 404 for an unknown route (SetRotationRoutes switches them
 	// at run time).
 	WithoutRotationRoutes bool
+	// OlderRelease serves the routes of a release that already has the
+	// Auth0 rotations but not the newer reads (Infisical's backend as of
+	// 2025-06-22): the secrets under /api/v3/secrets/raw, the folders under
+	// /api/v1/folders, the project at /api/v1/workspace/{id}, and Fastify's
+	// route-missing 404 for /api/v4/secrets, /api/v2/folders and
+	// /api/v1/projects/{id} (SetOlderRelease switches at run time).
+	OlderRelease bool
 	// STSURL is where an AWS Auth login's signed request goes for a region
 	// (the server calls https://sts.<region>.amazonaws.com); tests point it
 	// at a local STS.
@@ -136,6 +143,9 @@ type Server struct {
 	persistErr error
 	// rotationRoutesOff: the secret-rotation routes answer as unknown routes.
 	rotationRoutesOff atomic.Bool
+	// olderRelease: the server answers as a release without the newer reads
+	// (Options.OlderRelease).
+	olderRelease atomic.Bool
 	// aiReadRequests counts the read requests AI-access policies queued.
 	aiReadRequests int
 
@@ -236,6 +246,7 @@ func New(opts Options, boot Bootstrap) (*Server, error) {
 		}
 	}
 	s.rotationRoutesOff.Store(opts.WithoutRotationRoutes)
+	s.olderRelease.Store(opts.OlderRelease)
 	s.ensureSealKey()
 	s.handler = s.routes()
 	return s, nil
@@ -469,12 +480,7 @@ func (s *Server) ClearFaults() {
 func (s *Server) takeFault(route string) *Fault {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	s.counts[route]++
-	// Only the recent arrivals: a long-running server must not grow forever.
-	if times := s.arrivals[route]; len(times) >= maxArrivals {
-		s.arrivals[route] = append(times[:0], times[len(times)-maxArrivals+1:]...)
-	}
-	s.arrivals[route] = append(s.arrivals[route], time.Now())
+	s.countArrival(route)
 	for i, f := range s.faults {
 		if f.Route == route {
 			f.Times--
@@ -486,6 +492,17 @@ func (s *Server) takeFault(route string) *Fault {
 		}
 	}
 	return nil
+}
+
+// countArrival counts a request to route and notes when it came (the caller
+// holds s.statsMu).
+func (s *Server) countArrival(route string) {
+	s.counts[route]++
+	// Only the recent arrivals: a long-running server must not grow forever.
+	if times := s.arrivals[route]; len(times) >= maxArrivals {
+		s.arrivals[route] = append(times[:0], times[len(times)-maxArrivals+1:]...)
+	}
+	s.arrivals[route] = append(s.arrivals[route], time.Now())
 }
 
 // Listen serves the API on addr until the listener closes.

@@ -1,7 +1,10 @@
 package localkms_test
 
 import (
+	"bufio"
+	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -217,5 +220,113 @@ func TestConnectionCheckAndDeleteMessages(t *testing.T) {
 	status, out = w.call("DELETE", "/api/v1/app-connections/auth0/"+conn, nil)
 	if status != 400 || out["message"] != "Cannot delete App Connection with existing connections. Remove all existing connections and try again." {
 		t.Errorf("deleting a connection in use: %d %v", status, out)
+	}
+}
+
+// framedRequest sends method to path with exactly this body framing: chunked
+// (Transfer-Encoding), a Content-Length, or (contentLength < 0, not chunked)
+// neither header at all, which Go's client never sends for a POST, so the
+// request is written by hand.
+func (w *world) framedRequest(method, path, contentType, body string, chunked bool, contentLength int) (int, string) {
+	w.t.Helper()
+	if !chunked && contentLength < 0 {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(w.url, "http://"))
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		defer func() { _ = conn.Close() }()
+		head := method + " " + path + " HTTP/1.1\r\nHost: " + strings.TrimPrefix(w.url, "http://") + "\r\nAuthorization: Bearer " + w.token + "\r\nConnection: close\r\n"
+		if contentType != "" {
+			head += "Content-Type: " + contentType + "\r\n"
+		}
+		if _, err := io.WriteString(conn, head+"\r\n"); err != nil {
+			w.t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	req, _ := http.NewRequest(method, w.url+path, nil)
+	req.Body = io.NopCloser(strings.NewReader(body))
+	if chunked {
+		req.ContentLength, req.TransferEncoding = -1, []string{"chunked"}
+	} else {
+		req.ContentLength = int64(contentLength)
+		if contentLength == 0 {
+			req.Body = http.NoBody
+		}
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Authorization", "Bearer "+w.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// A POST, PUT or PATCH that frames a body (chunked, or a Content-Length
+// other than 0) without naming its content type is refused by the framework
+// before the route runs (Fastify finds no parser for it), and the error
+// handler answers that as its generic 500. No body framing at all, or
+// Content-Length 0, is no body: the route runs. A DELETE without a content
+// type is never parsed.
+func TestBodyWithoutContentTypeRefused(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	id := field[string](t, w.create(w.connection(), nil), "id")
+	rotate := rotations + "/" + id + "/rotate-secrets"
+	generic := func(what string, status int, body string) {
+		t.Helper()
+		var out map[string]any
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatalf("%s: not JSON: %s", what, body)
+		}
+		if status != 500 || len(out) != 4 || out["statusCode"] != float64(500) || out["error"] != "InternalServerError" ||
+			out["message"] != "Something went wrong" || out["reqId"] == nil {
+			t.Errorf("%s: %d %s, want the error handler's generic 500", what, status, body)
+		}
+	}
+
+	secret := w.tenant.Secret("app")
+	status, body := w.framedRequest("POST", rotate, "", "", true, 0)
+	generic("rotate-secrets, chunked and empty, no content type", status, body)
+	status, body = w.framedRequest("POST", rotate, "", "{}", false, 2)
+	generic("rotate-secrets, {} with its length, no content type", status, body)
+	status, body = w.framedRequest("PATCH", rotations+"/"+id, "", `{"description":"x"}`, true, 0)
+	generic("PATCH chunked, no content type", status, body)
+	if w.tenant.Secret("app") != secret {
+		t.Fatal("a refused rotate-secrets rotated")
+	}
+
+	for _, c := range []struct {
+		what          string
+		contentType   string
+		body          string
+		chunked       bool
+		contentLength int
+	}{
+		{"no body framing at all", "", "", false, -1},
+		{"Content-Length 0", "", "", false, 0},
+		{"{} labelled JSON, chunked", "application/json", "{}", true, 0},
+	} {
+		before := w.tenant.Secret("app")
+		if status, body := w.framedRequest("POST", rotate, c.contentType, c.body, c.chunked, c.contentLength); status != 200 {
+			t.Errorf("rotate-secrets with %s: %d %s", c.what, status, body)
+		}
+		if w.tenant.Secret("app") == before {
+			t.Errorf("rotate-secrets with %s did not rotate", c.what)
+		}
+	}
+	if status, body := w.framedRequest("DELETE", rotations+"/"+id+"?deleteSecrets=true&revokeGeneratedCredentials=false", "", "", true, 0); status != 200 {
+		t.Errorf("DELETE chunked without a content type: %d %s", status, body)
 	}
 }

@@ -13,6 +13,11 @@ import (
 // the KMS as another build with it.
 func (s *Server) SetRotationRoutes(serve bool) { s.rotationRoutesOff.Store(!serve) }
 
+// SetOlderRelease answers as a release without the newer read routes
+// (true; see Options.OlderRelease) or as the current one (false), keeping
+// the state: a test "upgrades" or "downgrades" the KMS with it.
+func (s *Server) SetOlderRelease(older bool) { s.olderRelease.Store(older) }
+
 // Rotation exposes a rotation's server-side view for tests: whether it
 // exists, its active slot's credentials and its status.
 func (s *Server) Rotation(id string) (exists bool, activeClientID, activeSecret, status string) {

@@ -126,6 +126,10 @@ type Options struct {
 	// WithoutRotationRoutes starts the local KMS as a build that serves no
 	// secret-rotation routes (localkms.Options.WithoutRotationRoutes).
 	WithoutRotationRoutes bool
+	// OlderRelease starts the local KMS as a release without the newer read
+	// routes: v3 secrets, v1 folders and workspace, no v4
+	// (localkms.Options.OlderRelease).
+	OlderRelease bool
 }
 
 // Stack is a running world.
@@ -209,6 +213,7 @@ func Start(o Options) (_ *Stack, err error) {
 	st.KMS, err = localkms.New(localkms.Options{
 		Now: st.Clock.Now, TokenTTL: o.TokenTTL, Auth0HTTPClient: kmsSideAuth0Client(tenant), Logger: o.Logger,
 		WithoutRotationRoutes: o.WithoutRotationRoutes,
+		OlderRelease:          o.OlderRelease,
 		STSURL:                func(string) string { return st.STS.URL() },
 		GoogleOAuth2CertsURL:  st.GCP.OAuth2CertsURL(), GoogleServiceAccountCertsURL: st.GCP.ServiceAccountCertsURL,
 		AzureKeysURL: st.Azure.KeysURL,

@@ -62,7 +62,9 @@ func routeNotFoundAdvice(apiErr *kms.APIError) string {
 	case strings.HasPrefix(apiErr.Path, "/api/v1/app-connections/"):
 		feature = "app connections"
 	case strings.HasPrefix(apiErr.Path, "/api/v4/secrets"):
-		feature = "the v4 secrets API"
+		// The client turns to the v3 routes on a server without the v4
+		// ones: this answer means it has neither.
+		feature = "the secrets API (neither its v4 nor its v3 routes answered)"
 	}
 	host := apiErr.Host
 	if host == "" {

@@ -21,6 +21,11 @@
 //
 // -without-rotation-routes starts it as a KMS build that serves no secret
 // rotations (every rotation request is answered as an unknown route).
+// -older-release starts it as a release that has the Auth0 rotations but not
+// the newer reads (Infisical's backend as of 2025-06-22): secrets under
+// /api/v3/secrets/raw, folders under /api/v1/folders, the project at
+// /api/v1/workspace/{id}, and no /api/v4/secrets, /api/v2/folders or
+// /api/v1/projects/{id}.
 //
 // With -with-kubernetes a local Kubernetes API (TokenReview over TLS) runs
 // beside it; each -kubernetes-identity is a machine identity with Kubernetes
@@ -125,6 +130,7 @@ func main() {
 	azureEnvOut := flag.String("azure-env-out", "", "write IDENTITY_ENDPOINT and IDENTITY_HEADER (export lines) to this file")
 	quiet := flag.Bool("quiet", false, "do not log requests")
 	withoutRotations := flag.Bool("without-rotation-routes", false, "serve no secret-rotation routes, as a KMS build without the secret-rotation router: each rotation request gets the framework's 404 for an unknown route (with -state-file, restart with and without it to see a client meet such a build)")
+	olderRelease := flag.Bool("older-release", false, "answer as a release without the newer read routes (Infisical's backend as of 2025-06-22): v3 secrets, v1 folders and workspace; the v4 secret routes, /api/v2/folders and /api/v1/projects get the framework's 404 for an unknown route")
 	var identities, projects, oidcIdentities, kubernetesIdentities, awsIdentities listFlag
 	var gcpServiceAccounts, gcpIdentities, azureIdentities listFlag
 	flag.Var(&gcpServiceAccounts, "gcp-service-account", "a service account that exists, as email[:creator,...] (the accounts allowed to sign JWTs for it; repeatable; needs -with-gcp)")
@@ -425,7 +431,7 @@ func main() {
 	}
 
 	kmsOpts := localkms.Options{TokenTTL: *tokenTTL, Auth0HTTPClient: httpClient, StateFile: *stateFile, Logger: logger,
-		WithoutRotationRoutes: *withoutRotations}
+		WithoutRotationRoutes: *withoutRotations, OlderRelease: *olderRelease}
 	if gcp != nil {
 		kmsOpts.GoogleOAuth2CertsURL, kmsOpts.GoogleServiceAccountCertsURL = gcp.OAuth2CertsURL(), gcp.ServiceAccountCertsURL
 	}
@@ -446,6 +452,9 @@ func main() {
 	fmt.Printf("local kms: http://%s\n", l.Addr())
 	if *withoutRotations {
 		fmt.Println("local kms: serving no secret-rotation routes (-without-rotation-routes)")
+	}
+	if *olderRelease {
+		fmt.Println("local kms: answering as an older release: v3 secrets, v1 folders and workspace, no v4 (-older-release)")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
