@@ -207,3 +207,13 @@ func randomSuffix() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// SkipOnRealServer skips t on the real server: for a test whose subtests
+// each start the local KMS (acctest.Start skips them there), so that the
+// parent does not pass for having run nothing.
+func SkipOnRealServer(t testing.TB) {
+	t.Helper()
+	if OnRealServer() {
+		t.Skip(SkipLocalOnly + "its subtests each use acctest.Start")
+	}
+}

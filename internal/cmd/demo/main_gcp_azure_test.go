@@ -15,6 +15,7 @@ import (
 // access token the KMS issued, are looked for in the CLI's output, the TRACE
 // log and every state file: none may appear.
 func TestAccQuickstartWithGCPAndAzureUnderTraceLeaksNoToken(t *testing.T) {
+	acctest.SkipOnRealServer(t)
 	for _, c := range []struct {
 		login, route string
 		kind         string
