@@ -45,6 +45,10 @@ APT_PACKAGES=(redis-server make g++ python3 unixodbc-dev freetds-dev)
 READY_TIMEOUT=${HANZO_KMS_REAL_READY_TIMEOUT:-240}
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 
+# An interrupt exits through the EXIT traps below (a half build is removed,
+# every process started is stopped).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 say() { echo "real-kms: $*"; }
 die() { echo "real-kms: $*" >&2; exit 1; }
 now() { date +%s; }
@@ -70,7 +74,8 @@ if [ -f "$source" ]; then
 else
   src_backend=$(find_backend "$source") || die "$source holds no Infisical backend (package.json, package-lock.json, src/db/migrations)"
   # Every file the build reads, in a stable order: a changed source is a new key.
-  key=$(cd "$src_backend" && find package.json package-lock.json tsconfig.json tsup.config.js src scripts -type f 2>/dev/null |
+  # (find fails on a file the checkout lacks: what it does find still counts.)
+  key=$(cd "$src_backend" && { find package.json package-lock.json tsconfig.json tsup.config.js src scripts -type f 2>/dev/null || true; } |
     LC_ALL=C sort | xargs -d '\n' sha256sum | sha256sum | cut -c1-64)
 fi
 install_dir="$CACHE/real-kms-$key"
@@ -88,14 +93,34 @@ install_apt_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# step <log> <command...>: one build step in a process group of its own,
+# which an interrupted build stops (npm ignores SIGTERM while its children
+# compile, and would write on into the removed build directory).
+step_pid=
+step() {
+  local log=$1; shift
+  setsid "$@" >"$log" 2>&1 &
+  step_pid=$!
+  local status=0
+  wait "$step_pid" || status=$?
+  step_pid=
+  return "$status"
+}
+stop_step() {
+  [ -n "$step_pid" ] || return 0
+  kill -TERM -- "-$step_pid" 2>/dev/null || return 0
+  for _ in $(seq 1 25); do kill -0 -- "-$step_pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL -- "-$step_pid" 2>/dev/null || true
+}
+
 build() {
-  local tmp started
+  local started
   started=$(now)
   install_apt_packages
   mkdir -p "$CACHE"
   tmp=$(mktemp -d "$CACHE/real-kms-$key.building.XXXXXX")
-  # shellcheck disable=SC2064 # expand $tmp now: a failed build leaves nothing.
-  trap "rm -rf '$tmp'" EXIT
+  # A failed or interrupted build leaves nothing.
+  trap 'stop_step; rm -rf "$tmp"' EXIT
   say "building the backend from $source into $install_dir (about 6 minutes on 2 cores)"
   if [ -f "$source" ]; then
     mkdir "$tmp/src"
@@ -108,17 +133,18 @@ build() {
     (cd "$src_backend" && tar --exclude=./node_modules --exclude=./dist -cf - .) | tar -xf - -C "$tmp/backend"
   fi
   say "npm $NPM_VERSION into a scratch prefix"
-  npm install --global --prefix "$tmp/npm" --cache "$tmp/npm-cache" --no-audit --no-fund --loglevel=error "npm@$NPM_VERSION" >/dev/null
+  step "$tmp/npm-install.log" npm install --global --prefix "$tmp/npm" --cache "$tmp/npm-cache" --no-audit --no-fund \
+    --loglevel=error "npm@$NPM_VERSION" || { tail -n 30 "$tmp/npm-install.log"; die "installing npm $NPM_VERSION failed"; }
   local npm="$tmp/npm/bin/npm"
   [ "$("$npm" --version)" = "$NPM_VERSION" ] || die "npm $NPM_VERSION did not install"
   say "npm ci (native addons built against /usr/include/node)"
-  (cd "$tmp/backend" && npm_config_nodedir=/usr npm_config_cache="$tmp/npm-cache" npm_config_update_notifier=false \
-    "$npm" ci --no-audit --no-fund --loglevel=error >"$tmp/npm-ci.log" 2>&1) || {
+  step "$tmp/npm-ci.log" env -C "$tmp/backend" npm_config_nodedir=/usr npm_config_cache="$tmp/npm-cache" \
+    npm_config_update_notifier=false "$npm" ci --no-audit --no-fund --loglevel=error || {
     tail -n 60 "$tmp/npm-ci.log"; die "npm ci failed"; }
   say "npm run build"
-  (cd "$tmp/backend" && "$npm" run build >"$tmp/build.log" 2>&1) || { tail -n 60 "$tmp/build.log"; die "npm run build failed"; }
+  step "$tmp/build.log" env -C "$tmp/backend" "$npm" run build || { tail -n 60 "$tmp/build.log"; die "npm run build failed"; }
   [ -f "$tmp/backend/dist/main.mjs" ] || die "the build made no dist/main.mjs"
-  rm -rf "$tmp/npm" "$tmp/npm-cache" "$tmp/npm-ci.log" "$tmp/build.log"
+  rm -rf "$tmp/npm" "$tmp/npm-cache" "$tmp"/*.log
   mv "$tmp" "$install_dir"
   trap - EXIT
   say "installed in $(( $(now) - started )) s"
@@ -164,8 +190,6 @@ stop_all() {
   exit "$status"
 }
 trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 helper="$run/realkms"
 go build -o "$helper" ./internal/cmd/realkms
