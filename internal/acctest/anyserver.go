@@ -5,14 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
 )
@@ -60,22 +57,16 @@ func startedForAnyServer(name string) bool {
 var (
 	realOnce   sync.Once
 	realServer *realkms.Server
-	realCA     *realkms.CA
 	realErr    error
 )
 
-func theRealServer() (*realkms.Server, *realkms.CA, error) {
-	realOnce.Do(func() {
-		if realServer, realErr = realkms.FromEnv(); realErr != nil {
-			return
-		}
-		realCA, realErr = realkms.LoadCA(realServer.CACertFile, realServer.CAKeyFile)
-	})
-	return realServer, realCA, realErr
+func theRealServer() (*realkms.Server, error) {
+	realOnce.Do(func() { realServer, realErr = realkms.FromEnv() })
+	return realServer, realErr
 }
 
 // StartAnyServer builds an Env on the server the leg chose. On the local
-// KMS it is Start's world. On the real server it is made for this test: a
+// KMS it is Start's world. On the real server it is realkms.NewWorld's, made for this test: a
 // local Auth0 tenant on 127.0.0.1 serving a certificate of the CA the
 // server trusts (with the applications of localstack.SeedTenant), a project
 // of the leg's identity with the folders /app/auth0 in dev and prod (as the
@@ -101,55 +92,21 @@ func StartAnyServer(t testing.TB) *Env {
 		env.login(t)
 		return env
 	}
-	srv, ca, err := theRealServer()
+	srv, err := theRealServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, err := ca.Leaf(net.IPv4(127, 0, 0, 1))
+	w, err := realkms.NewWorld(context.Background(), srv, suffix, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tenant, err := localauth0.Start(localauth0.Options{Certificate: &leaf, CACertPEM: ca.CertPEM})
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(w.Close)
+	return &Env{
+		Stack: &localstack.Stack{Tenant: w.Tenant, KMSURL: srv.URL, IdentityClientSecret: srv.ClientSecret,
+			ConnectionID: w.ConnectionID, Client: w.Client},
+		ProjectID: w.ProjectID, IdentityClientID: srv.ClientID, ConnectionName: w.ConnectionName,
+		Real: srv, api: w.API, suffix: suffix,
 	}
-	t.Cleanup(tenant.Close)
-	localstack.SeedTenant(tenant)
-
-	env := &Env{
-		Stack:            &localstack.Stack{Tenant: tenant, KMSURL: srv.URL, IdentityClientSecret: srv.ClientSecret},
-		IdentityClientID: srv.ClientID, Real: srv, suffix: suffix,
-	}
-	env.ConnectionName = env.Name(localstack.ConnectionName)
-	env.login(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	project, err := env.api.CreateProject(ctx, "acc-"+suffix)
-	if err != nil {
-		t.Fatalf("creating the test's project on the real server: %v", err)
-	}
-	env.ProjectID = project.ID
-	for _, environment := range []string{"dev", "prod"} {
-		if err := env.api.CreateFolders(ctx, project.ID, environment, "/app/auth0"); err != nil {
-			t.Fatalf("creating the test's folders on the real server: %v", err)
-		}
-	}
-	env.Client, err = kms.New(kms.Config{Host: srv.URL, ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, MaxRetries: new(0)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := env.Client.CreateAuth0Connection(ctx, kms.CreateAuth0ConnectionRequest{
-		Name: env.ConnectionName, Method: "client-credentials",
-		Credentials: kms.Auth0ConnectionCredentials{
-			Domain: tenant.Domain(), ClientID: ManagementClientID,
-			ClientSecret: tenant.Secret(ManagementClientID), Audience: tenant.ManagementAudience(),
-		},
-	})
-	if err != nil {
-		t.Fatalf("creating the test's Auth0 app connection on the real server: %v", err)
-	}
-	env.ConnectionID = conn.ID
-	return env
 }
 
 // login opens the Env's own session, for calls the provider does not make.
