@@ -28,11 +28,11 @@ const SkipLocalOnly = "needs the local KMS's controls: "
 // OnRealServer reports whether the acceptance tests run on the real server.
 // A misspelt HANZO_KMS_ACC_SERVER panics rather than run the local leg.
 func OnRealServer() bool {
-	real, err := realkms.Selected()
+	onReal, err := realkms.Selected()
 	if err != nil {
 		panic(err)
 	}
-	return real
+	return onReal
 }
 
 var anyServerTests sync.Map // test names that StartAnyServer built an Env for

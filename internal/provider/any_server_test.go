@@ -52,19 +52,19 @@ func addApp(env *acctest.Env, clientID string) {
 	env.Tenant.AddApplication(localauth0.Application{ClientID: clientID, Name: clientID, Audiences: []string{localstack.AppAudience}})
 }
 
-// mappedSecretsHold reads the two mapped secrets back through the server:
+// mappedSecretsHold reads the two mapped secrets (dev, /) back through the server:
 // they must hold appClientID and that application's current secret at the
 // tenant, which the tenant accepts for a login. When oldSecret is set, the
 // tenant must refuse it (single-phase rotation: the old secret is dead).
-func mappedSecretsHold(env *acctest.Env, appClientID, environment, path, idName, secretName string, oldSecret *string) resource.TestCheckFunc {
+func mappedSecretsHold(env *acctest.Env, appClientID, idName, secretName string, oldSecret *string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		clientID, err := env.SecretValue(environment, path, idName)
+		clientID, err := env.SecretValue("dev", "/", idName)
 		if err != nil || clientID != appClientID {
-			return fmt.Errorf("mapped secret %s%s = %q (%v), want %q", path, idName, clientID, err, appClientID)
+			return fmt.Errorf("mapped secret %s = %q (%v), want %q", idName, clientID, err, appClientID)
 		}
-		secret, err := env.SecretValue(environment, path, secretName)
+		secret, err := env.SecretValue("dev", "/", secretName)
 		if err != nil || secret == "" {
-			return fmt.Errorf("mapped secret %s%s cannot be read: %v", path, secretName, err)
+			return fmt.Errorf("mapped secret %s cannot be read: %v", secretName, err)
 		}
 		if secret != env.Tenant.Secret(appClientID) {
 			return fmt.Errorf("mapped secret %s does not hold %s's current Auth0 secret", secretName, appClientID)
@@ -92,17 +92,17 @@ func remember(env *acctest.Env, appClientID string, into *string) resource.TestC
 	}
 }
 
-// secretGone checks that the server has no secret by that name there.
-func secretGone(env *acctest.Env, environment, path, name string) error {
-	_, err := env.SecretValue(environment, path, name)
+// secretGone checks that the server has no secret by that name in dev, /.
+func secretGone(env *acctest.Env, name string) error {
+	_, err := env.SecretValue("dev", "/", name)
 	var apiErr *realkms.Error
 	if errors.As(err, &apiErr) && apiErr.Status == 404 {
 		return nil
 	}
 	if err == nil {
-		return fmt.Errorf("secret %s%s still exists", path, name)
+		return fmt.Errorf("secret %s still exists", name)
 	}
-	return fmt.Errorf("secret %s%s: want 404, got %v", path, name, err)
+	return fmt.Errorf("secret %s: want 404, got %v", name, err)
 }
 
 // rotationGone checks that the server does not know the rotation id.
@@ -255,7 +255,7 @@ func TestAccAnyServer_rotationLifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("environment_name"), knownvalue.StringExact("Development")),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
+					mappedSecretsHold(env, acctest.AppClientID, "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
 					remember(env, acctest.AppClientID, &secret1),
 					remember(env, "app-client-2", &app2Before),
 				),
@@ -288,12 +288,12 @@ func TestAccAnyServer_rotationLifecycle(t *testing.T) {
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET", nil),
+					mappedSecretsHold(env, acctest.AppClientID, "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET", nil),
 					func(*terraform.State) error {
 						if env.Tenant.Secret(acctest.AppClientID) != secret1 {
 							return fmt.Errorf("an in-place update rotated the secret")
 						}
-						return errors.Join(secretGone(env, "dev", "/", "AUTH0_CLIENT_ID"), secretGone(env, "dev", "/", "AUTH0_CLIENT_SECRET"))
+						return errors.Join(secretGone(env, "AUTH0_CLIENT_ID"), secretGone(env, "AUTH0_CLIENT_SECRET"))
 					},
 				),
 			},
@@ -309,7 +309,7 @@ func TestAccAnyServer_rotationLifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("rotation_status"), knownvalue.StringExact("success")),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET", &secret1),
+					mappedSecretsHold(env, acctest.AppClientID, "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET", &secret1),
 					remember(env, acctest.AppClientID, &secret2),
 				),
 			},
@@ -321,7 +321,7 @@ func TestAccAnyServer_rotationLifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{sameRotation.AddStateValue(rotationAddr, tfjsonpath.New("id"))},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsHold(env, "app-client-2", "dev", "/", "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET", &app2Before),
+					mappedSecretsHold(env, "app-client-2", "BILLING_CLIENT_ID", "BILLING_CLIENT_SECRET", &app2Before),
 					func(*terraform.State) error {
 						if env.Tenant.Secret(acctest.AppClientID) != secret2 {
 							return fmt.Errorf("switching applications changed the previous application's secret")
@@ -342,7 +342,7 @@ func TestAccAnyServer_rotationLifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(rotationAddr, tfjsonpath.New("connection_name"), knownvalue.StringExact(env.Name("second-connection"))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					mappedSecretsHold(env, "app-client-2", "dev", "/", "PAYMENTS_CLIENT_ID", "PAYMENTS_CLIENT_SECRET", nil),
+					mappedSecretsHold(env, "app-client-2", "PAYMENTS_CLIENT_ID", "PAYMENTS_CLIENT_SECRET", nil),
 					func(s *terraform.State) error {
 						lastID = stateAttr(s, "id")
 						if v, err := env.SecretValue("dev", "/", "BILLING_CLIENT_ID"); err != nil || v != "app-client-2" {
@@ -360,7 +360,7 @@ func TestAccAnyServer_rotationLifecycle(t *testing.T) {
 			// Destroyed with both flags false: the secrets stay, holding the
 			// credentials, which Auth0 still accepts.
 			return errors.Join(rotationGone(env, lastID),
-				mappedSecretsHold(env, "app-client-2", "dev", "/", "PAYMENTS_CLIENT_ID", "PAYMENTS_CLIENT_SECRET", nil)(nil))
+				mappedSecretsHold(env, "app-client-2", "PAYMENTS_CLIENT_ID", "PAYMENTS_CLIENT_SECRET", nil)(nil))
 		},
 	})
 }
@@ -417,7 +417,7 @@ func TestAccAnyServer_destroyFlags(t *testing.T) {
 						app, upper := "app-"+c.name, strings.ToUpper(c.name)
 						errs = append(errs, rotationGone(env, ids[c.name]))
 						if c.delete {
-							errs = append(errs, secretGone(env, "dev", "/", upper+"_CLIENT_ID"), secretGone(env, "dev", "/", upper+"_CLIENT_SECRET"))
+							errs = append(errs, secretGone(env, upper+"_CLIENT_ID"), secretGone(env, upper+"_CLIENT_SECRET"))
 						} else if v, err := env.SecretValue("dev", "/", upper+"_CLIENT_SECRET"); err != nil || v != secrets[c.name] {
 							errs = append(errs, fmt.Errorf("%s: the mapped secret was not kept with its value (%v)", c.name, err))
 						}
@@ -467,7 +467,7 @@ func TestAccAnyServer_takenMappedNameRefusedBeforeAuth0(t *testing.T) {
 				return fmt.Errorf("the refused rotation exists on the server")
 			}
 		}
-		return errors.Join(secretGone(env, "dev", "/", "SECOND_CLIENT_ID"))
+		return errors.Join(secretGone(env, "SECOND_CLIENT_ID"))
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -484,7 +484,7 @@ func TestAccAnyServer_takenMappedNameRefusedBeforeAuth0(t *testing.T) {
 					}
 				},
 				Config: withProvider(env, first),
-				Check:  mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
+				Check:  mappedSecretsHold(env, acctest.AppClientID, "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
 			},
 			{
 				Config:      withProvider(env, first, takenByRotation),
@@ -497,7 +497,7 @@ func TestAccAnyServer_takenMappedNameRefusedBeforeAuth0(t *testing.T) {
 					}
 				},
 				Config: withProvider(env, first),
-				Check:  mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
+				Check:  mappedSecretsHold(env, acctest.AppClientID, "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
 			},
 		},
 	})
@@ -611,7 +611,7 @@ variable "rotator_secret" {
 			{Config: acctest.Config(header, conn, rotation)},
 			{
 				Config: acctest.Config(header, conn, rotation.Clone().Str("rotation_trigger", "two")),
-				Check:  mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
+				Check:  mappedSecretsHold(env, acctest.AppClientID, "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", nil),
 			},
 		},
 	})
@@ -678,7 +678,7 @@ action "hanzokms_auth0_client_secret_rotation_rotate" "now" {
 		if got := len(env.Tenant.SecretHistory(acctest.AppClientID)) - before; got != 1 {
 			t.Fatalf("invocation %d: %d rotations at the tenant, want 1", i, got)
 		}
-		if err := mappedSecretsHold(env, acctest.AppClientID, "dev", "/", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", &old)(nil); err != nil {
+		if err := mappedSecretsHold(env, acctest.AppClientID, "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", &old)(nil); err != nil {
 			t.Fatalf("invocation %d: %v", i, err)
 		}
 	}

@@ -65,7 +65,11 @@ func freeport() error {
 		return err
 	}
 	defer l.Close()
-	fmt.Println(l.Addr().(*net.TCPAddr).Port)
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return fmt.Errorf("not a TCP address: %v", l.Addr())
+	}
+	fmt.Println(addr.Port)
 	return nil
 }
 
