@@ -310,7 +310,7 @@ func run(o options) error {
 		return errors.New("the rotated secret is in the state")
 	}
 
-	step("The mapped secrets, read back through the KMS API")
+	step("The mapped secrets, read back through the KMS API (the read by name: GET /api/v4/secrets/..., or /api/v3/secrets/raw/... on an older release)")
 	firstSecret, err := showMapped(st, projectID)
 	if err != nil {
 		return err
