@@ -179,9 +179,11 @@ stop_all() {
     kill -KILL "$pid" 2>/dev/null || true
   done
   if [ "$status" -ne 0 ] && [ -f "$run/backend.log" ] && [ "${backend_log_shown:-}" != 1 ]; then
-    # The backend logs one JSON line per event: its last warnings and errors.
+    # The backend logs one JSON line per event: the messages of its last
+    # warnings and errors (only the message: an error object may carry a
+    # request's headers).
     say "exit status $status; the backend's last warnings and errors (HANZO_KMS_REAL_KEEP_LOGS=<dir> keeps every log):"
-    grep -E '"level":(40|50|60)' "$run/backend.log" | tail -n 15 | cut -c1-400 || true
+    grep -E '"level":(40|50|60)' "$run/backend.log" | grep -o '"msg":"[^"]*"' | tail -n 15 | cut -c1-300 || true
   fi
   if [ -n "${HANZO_KMS_REAL_KEEP_LOGS:-}" ]; then
     mkdir -p "$HANZO_KMS_REAL_KEEP_LOGS" && cp "$run"/*.log "$run"/pg-log/*.log "$HANZO_KMS_REAL_KEEP_LOGS"/ 2>/dev/null || true
