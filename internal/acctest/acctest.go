@@ -17,6 +17,7 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
 )
 
 // Fixed names of the seeded world.
@@ -33,9 +34,24 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"hanzokms": providerserver.NewProtocol6WithError(provider.New("test")()),
 }
 
-// Env is one test's world (see localstack).
+// Env is one test's world (see localstack, and StartAnyServer for the real
+// server, where only Tenant, KMSURL, IdentityClientSecret, ConnectionID and
+// Client of the Stack are set).
 type Env struct {
 	*localstack.Stack
+	// ProjectID is the test's project: the seeded ProjectID on the local
+	// KMS, one made for the test on the real server.
+	ProjectID string
+	// IdentityClientID is the universal auth client id the provider logs in
+	// with (IdentityClientSecret is its secret).
+	IdentityClientID string
+	// ConnectionName is the name of the Env's app connection (ConnectionID).
+	ConnectionName string
+	// Real is the real server the Env runs on; nil on the local KMS.
+	Real *realkms.Server
+
+	api    *realkms.API // the identity's own session (StartAnyServer)
+	suffix string       // what Name appends
 }
 
 // Options change the world Start builds.
@@ -50,6 +66,9 @@ func Start(t testing.TB, opts ...Options) *Env {
 	if strings.HasPrefix(t.Name(), "TestAcc") && !Enabled() {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
+	if OnRealServer() {
+		t.Skip(SkipLocalOnly + "acctest.Start (fault injection, its clock, request counters, test-only routes or seeded ids)")
+	}
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
@@ -59,7 +78,8 @@ func Start(t testing.TB, opts ...Options) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	return &Env{Stack: st}
+	return &Env{Stack: st, ProjectID: ProjectID, IdentityClientID: IdentityClientID, ConnectionName: localstack.ConnectionName,
+		suffix: randomSuffix()}
 }
 
 // ProviderBlock is a provider configuration for this Env.
@@ -80,7 +100,7 @@ provider "hanzokms" {
   ca_certificate = %q
   %s
 }
-`, e.KMSURL, IdentityClientID, e.IdentityClientSecret, string(e.Tenant.CACertPEM()), extra)
+`, e.KMSURL, e.IdentityClientID, e.IdentityClientSecret, string(e.Tenant.CACertPEM()), extra)
 }
 
 var setupOnce sync.Once
@@ -95,6 +115,9 @@ func PreCheck(t testing.TB) {
 	t.Helper()
 	if !Enabled() {
 		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if OnRealServer() && !startedForAnyServer(t.Name()) {
+		t.Skip(SkipLocalOnly + "written for the local KMS only (its Env is not from acctest.StartAnyServer)")
 	}
 	setupOnce.Do(setupCLI)
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {

@@ -10,6 +10,8 @@ package localauth0
 
 import (
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -71,6 +73,8 @@ type Tenant struct {
 
 	server *httptest.Server
 	logger *log.Logger
+	caPEM  []byte         // Options.CACertPEM, or nil for the self-signed certificate
+	caPool *x509.CertPool // the same, as a pool
 }
 
 // Options configure a tenant.
@@ -79,6 +83,12 @@ type Options struct {
 	Addr string
 	// Logger gets one line per request (method, route, status; no secrets).
 	Logger *log.Logger
+	// Certificate, when set, is served instead of httptest's self-signed
+	// one, and CACertPEM is the authority that signed it: a server that
+	// trusts that CA (the real KMS, through NODE_EXTRA_CA_CERTS) can then
+	// reach the tenant. Both or neither.
+	Certificate *tls.Certificate
+	CACertPEM   []byte
 }
 
 // Start runs a tenant over TLS with a self-signed certificate (CACertPEM).
@@ -91,11 +101,32 @@ func Start(opts Options) (*Tenant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local auth0: %w", err)
 	}
+	if (opts.Certificate == nil) != (len(opts.CACertPEM) == 0) {
+		l.Close()
+		return nil, fmt.Errorf("local auth0: a certificate and the CA that signed it go together")
+	}
 	t := &Tenant{apps: map[string]*Application{}, tokens: map[string]issuedToken{}, counts: map[string]int{}, history: map[string][]string{}, logger: opts.Logger}
 	srv := httptest.NewUnstartedServer(t.routes())
 	srv.Listener.Close()
 	srv.Listener = l
+	if opts.Certificate != nil {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(opts.CACertPEM) {
+			l.Close()
+			return nil, fmt.Errorf("local auth0: the CA certificate holds no PEM certificate")
+		}
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{*opts.Certificate}, MinVersion: tls.VersionTLS12}
+		t.caPEM = opts.CACertPEM
+		t.caPool = pool
+	}
 	srv.StartTLS()
+	if t.caPool != nil {
+		// httptest's client trusts the leaf itself; trust its CA instead,
+		// as every other client of the tenant does.
+		if tr, ok := srv.Client().Transport.(*http.Transport); ok {
+			tr.TLSClientConfig = &tls.Config{RootCAs: t.caPool, MinVersion: tls.VersionTLS12}
+		}
+	}
 	t.server = srv
 	return t, nil
 }
@@ -112,8 +143,12 @@ func (t *Tenant) URL() string { return t.server.URL }
 // ManagementAudience is the Management API identifier, https://<domain>/api/v2/.
 func (t *Tenant) ManagementAudience() string { return t.server.URL + "/api/v2/" }
 
-// CACertPEM is the tenant's self-signed certificate, to trust it.
+// CACertPEM is what to trust to reach the tenant: its self-signed
+// certificate, or the CA of Options.Certificate.
 func (t *Tenant) CACertPEM() []byte {
+	if t.caPEM != nil {
+		return append([]byte(nil), t.caPEM...)
+	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: t.server.Certificate().Raw})
 }
 

@@ -171,11 +171,7 @@ func Start(o Options) (_ *Stack, err error) {
 	}
 	st.Tenant = tenant
 	st.closers = append(st.closers, tenant.Close)
-	tenant.AddApplication(localauth0.Application{
-		ClientID: ManagementClientID, Name: "KMS rotator",
-		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys},
-	})
-	tenant.AddApplication(localauth0.Application{ClientID: AppClientID, Name: "Billing API client", Audiences: []string{AppAudience}})
+	SeedTenant(tenant)
 	tenant.AddAlias(KMSOnlyAuth0Domain)
 
 	st.Issuer, err = localoidc.Start(localoidc.Options{Now: st.Clock.Now, Logger: o.Logger})
@@ -276,6 +272,17 @@ func Start(o Options) (_ *Stack, err error) {
 	st.ConnectionID = conn.ID
 	st.KMS.ResetCounters()
 	return st, nil
+}
+
+// SeedTenant registers the tenant's applications: the KMS's Machine-to-Machine
+// application (ManagementClientID, allowed read:clients and
+// update:client_keys) and the application to rotate (AppClientID).
+func SeedTenant(tenant *localauth0.Tenant) {
+	tenant.AddApplication(localauth0.Application{
+		ClientID: ManagementClientID, Name: "KMS rotator",
+		ManagementScopes: []string{localauth0.ScopeReadClients, localauth0.ScopeUpdateClientKeys},
+	})
+	tenant.AddApplication(localauth0.Application{ClientID: AppClientID, Name: "Billing API client", Audiences: []string{AppAudience}})
 }
 
 // kmsSideAuth0Client is the local KMS's way to the tenant: it trusts the

@@ -63,6 +63,7 @@ func faultTest(t *testing.T, env *acctest.Env, steps ...resource.TestStep) {
 }
 
 func TestAccFaults_createConverges(t *testing.T) {
+	acctest.SkipOnRealServer(t)
 	cases := []struct {
 		name      string
 		fault     localkms.Fault

@@ -49,6 +49,7 @@ var cloudLogins = []cloudLogin{
 // The whole lifecycle with each login only: create, update in place,
 // import, destroy; no client secret in the environment.
 func TestAccGCPAzure_lifecycleWithoutAClientSecret(t *testing.T) {
+	acctest.SkipOnRealServer(t)
 	for _, l := range cloudLogins {
 		t.Run(l.name, func(t *testing.T) {
 			env := acctest.Start(t)
@@ -190,6 +191,7 @@ func TestAccGCPAzure_refusedLoginsSayWhatToFix(t *testing.T) {
 // access token expires in the middle of an apply, the provider logs in
 // once more with a credential obtained again.
 func TestAccGCPAzure_credentialChangesBetweenRuns(t *testing.T) {
+	acctest.SkipOnRealServer(t)
 	const newObjectID = "7e0f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 	changes := map[string]struct {
 		allowBoth func(env *acctest.Env) error

@@ -26,6 +26,7 @@ import (
 // is refused, the next comes at least Retry-After later, for either login
 // method.
 func TestAccLogin_rateLimitedLoginWaitsAndLogsInAgain(t *testing.T) {
+	acctest.SkipOnRealServer(t)
 	methods := []struct {
 		name, route string
 		setup       func(t *testing.T, env *acctest.Env) string // the configuration

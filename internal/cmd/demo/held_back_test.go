@@ -21,11 +21,11 @@ func TestShowMappedSaysWhenASecretIsHeldBack(t *testing.T) {
 	out = io.Discard
 	st.KMS.PutSecret(localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_ID", "app-client-1")
 	st.KMS.PutSecret(localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET", "s3cr3t-value")
-	if _, err := showMapped(st); err != nil {
+	if _, err := showMapped(st, localstack.ProjectID); err != nil {
 		t.Fatalf("readable secrets: %v", err)
 	}
 	st.KMS.SetAIAccessPolicy(localstack.ProjectID, "dev", "/", localkms.AIAccessRequiresApproval)
-	_, err = showMapped(st)
+	_, err = showMapped(st, localstack.ProjectID)
 	if !kms.IsSecretNotReadable(err) || !strings.Contains(err.Error(), "BILLING_AUTH0_CLIENT_ID") || !strings.Contains(err.Error(), "AI-access policy") {
 		t.Fatalf("held-back secret: %v", err)
 	}

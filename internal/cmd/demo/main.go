@@ -10,6 +10,12 @@
 // method, one at a time (-login kubernetes, aws-iam, gcp-gce, gcp-iam, azure): the local stack
 // stands in for the platform the login trusts.
 //
+// With -real-kms it runs against the real Infisical server that
+// .ci/real-kms.sh started (its HANZO_KMS_REAL_* variables), in a project and
+// with an app connection of its own, logged in with universal auth:
+//
+//	HANZO_KMS_REAL_SERVER_SOURCE=~/src/infisical make demo DEMO_FLAGS=-real-kms
+//
 //	go run ./internal/cmd/demo -tofu ~/.cache/terraform-provider-hanzokms/opentofu-1.12.6/tofu
 package main
 
@@ -30,6 +36,7 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
 )
 
 func main() {
@@ -39,10 +46,16 @@ func main() {
 	flag.StringVar(&o.workDir, "work-dir", "", "working directory to use and keep (default: a temporary one, removed)")
 	flag.BoolVar(&o.trace, "trace", false, "run the CLI with TF_LOG=TRACE, logging to <work-dir>/trace.log")
 	loginFlag := flag.String("login", "both", "how the provider logs in: both (universal-auth, then oidc), or one of "+loginNames())
+	flag.BoolVar(&o.realKMS, "real-kms", false, "run against the real server .ci/real-kms.sh started (universal auth only)")
 	flag.Parse()
 	o.out = os.Stdout
 	logins := []string{loginUniversalAuth, loginOIDC}
 	switch {
+	case o.realKMS && *loginFlag != "both" && *loginFlag != loginUniversalAuth:
+		fmt.Fprintf(os.Stderr, "-real-kms logs in with universal auth only (the other logins trust the local stand-ins)\n")
+		os.Exit(2)
+	case o.realKMS:
+		logins = []string{loginUniversalAuth}
 	case *loginFlag == "both":
 	case loginDescriptions[*loginFlag] != "":
 		logins = []string{*loginFlag}
@@ -60,6 +73,10 @@ func main() {
 			fmt.Fprintf(os.Stderr, "\ndemo FAILED (%s): %v\n", login, err)
 			os.Exit(1)
 		}
+	}
+	if o.realKMS {
+		fmt.Println("\ndemo: done on the real server; its project and app connection stay until .ci/real-kms.sh stops it.")
+		return
 	}
 	fmt.Println("\ndemo: done; the local servers stopped, nothing left running.")
 	if *loginFlag == "both" {
@@ -107,6 +124,8 @@ type options struct {
 	transcript io.Writer
 	// started, when set, is called with the running stack (tests).
 	started func(*localstack.Stack)
+	// realKMS runs against the real server of .ci/real-kms.sh.
+	realKMS bool
 }
 
 var out io.Writer = os.Stdout
@@ -148,17 +167,37 @@ func run(o options) error {
 	}
 	info("built into %s, used through a dev_overrides CLI configuration", pluginDir)
 
-	step("Starting a local Auth0 tenant and a local Hanzo KMS on loopback")
-	st, err := localstack.Start(localstack.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if o.started != nil {
-		o.started(st)
+	var st *localstack.Stack
+	projectID, identityClientID := localstack.ProjectID, localstack.IdentityClientID
+	if o.realKMS {
+		step("A local Auth0 tenant, and a project and an Auth0 connection on the real server")
+		srv, err := realkms.FromEnv()
+		if err != nil {
+			return err
+		}
+		w, err := realkms.NewWorld(context.Background(), srv, fmt.Sprintf("demo-%d", time.Now().Unix()), nil)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		st = &localstack.Stack{Tenant: w.Tenant, KMSURL: srv.URL, IdentityClientSecret: srv.ClientSecret,
+			ConnectionID: w.ConnectionID, Client: w.Client}
+		projectID, identityClientID = w.ProjectID, srv.ClientID
+		info("the real server: Infisical backend, newest migration %s", srv.Version)
+	} else {
+		step("Starting a local Auth0 tenant and a local Hanzo KMS on loopback")
+		var err error
+		st, err = localstack.Start(localstack.Options{})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if o.started != nil {
+			o.started(st)
+		}
 	}
 	info("Auth0 tenant:   %s (application %q to rotate)", st.Tenant.URL(), localstack.AppClientID)
-	info("Hanzo KMS:      %s (project %s, Auth0 connection %s)", st.KMSURL, localstack.ProjectID, st.ConnectionID)
+	info("Hanzo KMS:      %s (project %s, Auth0 connection %s)", st.KMSURL, projectID, st.ConnectionID)
 	originalSecret := st.Tenant.Secret(localstack.AppClientID)
 
 	config := filepath.Join(work, "config")
@@ -168,7 +207,7 @@ func run(o options) error {
 	env := append(environWithoutLoginSettings(),
 		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"HANZO_KMS_HOST="+st.KMSURL,
-		"TF_VAR_project_id="+localstack.ProjectID,
+		"TF_VAR_project_id="+projectID,
 		"TF_VAR_connection_id="+st.ConnectionID,
 		"TF_VAR_auth0_client_id="+localstack.AppClientID,
 	)
@@ -233,7 +272,7 @@ func run(o options) error {
 		info("Azure identity: %s (identity %s allows service principal %s of tenant %s)", st.Azure.IdentityEndpoint(),
 			localstack.AzureIdentityID, localstack.AzureServicePrincipalID, localstack.AzureTenantID)
 	default:
-		env = append(env, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
+		env = append(env, "HANZO_KMS_CLIENT_ID="+identityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
 	}
 	if o.trace {
 		env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(work, "trace.log"))
@@ -272,7 +311,7 @@ func run(o options) error {
 	}
 
 	step("The mapped secrets, read back through the KMS API (the read by name: GET /api/v4/secrets/..., or /api/v3/secrets/raw/... on an older release)")
-	firstSecret, err := showMapped(st)
+	firstSecret, err := showMapped(st, projectID)
 	if err != nil {
 		return err
 	}
@@ -304,7 +343,7 @@ func run(o options) error {
 	printTail(out, "Apply complete")
 	out, _ = tf("output")
 	fmt.Fprint(o.out, indent(out))
-	secondSecret, err := showMapped(st)
+	secondSecret, err := showMapped(st, projectID)
 	if err != nil {
 		return err
 	}
@@ -330,6 +369,17 @@ func run(o options) error {
 		return fmt.Errorf("destroy: %v\n%s", err, out)
 	}
 	printTail(out, "Destroy complete")
+	if st.KMS == nil {
+		left, err := st.Client.ListAuth0ClientSecretRotations(context.Background(), projectID)
+		if err != nil {
+			return fmt.Errorf("listing the rotations after destroy: %w", err)
+		}
+		if len(left) != 0 {
+			return fmt.Errorf("%d rotations left after destroy", len(left))
+		}
+		info("no rotation left in the project")
+		return nil
+	}
 	if ids := st.KMS.RotationIDs(); len(ids) != 0 {
 		return fmt.Errorf("rotations left after destroy: %v", ids)
 	}
@@ -373,13 +423,13 @@ func environWithoutLoginSettings() []string {
 // showMapped prints the two mapped secrets (the secret masked) and returns
 // the client secret. A read the KMS holds back (an AI-access policy on the
 // folder, which it answers with its bare 500) is an error that says so.
-func showMapped(st *localstack.Stack) (string, error) {
+func showMapped(st *localstack.Stack, projectID string) (string, error) {
 	ctx := context.Background()
-	id, err := st.Client.GetSecret(ctx, localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_ID")
+	id, err := st.Client.GetSecret(ctx, projectID, "dev", "/", "BILLING_AUTH0_CLIENT_ID")
 	if err != nil {
 		return "", fmt.Errorf("reading the mapped client id: %w", err)
 	}
-	secret, err := st.Client.GetSecret(ctx, localstack.ProjectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET")
+	secret, err := st.Client.GetSecret(ctx, projectID, "dev", "/", "BILLING_AUTH0_CLIENT_SECRET")
 	if err != nil {
 		return "", fmt.Errorf("reading the mapped client secret: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 // access token the KMS issued, are looked for in the CLI's output, the TRACE
 // log and every state file: none may appear.
 func TestAccQuickstartWithGCPAndAzureUnderTraceLeaksNoToken(t *testing.T) {
+	acctest.SkipOnRealServer(t)
 	// served is the floor on what the stand-in handed out, one login of
 	// each of at least three CLI commands that log in (how many of the
 	// demo's commands configure the provider differs between CLI versions);
