@@ -26,14 +26,23 @@ type connection struct {
 	UpdatedAt         time.Time `json:"updatedAt"`
 }
 
-func connectionJSON(c *connection) map[string]any {
-	return map[string]any{"appConnection": map[string]any{
+// connectionJSON is the answer of every connection route. An older release
+// (Options.OlderRelease) has no project-scoped connections: its
+// appConnection has no projectId field (the response schemas of
+// backend/src/services/app-connection/app-connection-schemas.ts as of
+// 2025-06-22 have none), and its create body schema strips a projectId sent.
+func (s *Server) connectionJSON(c *connection) map[string]any {
+	conn := map[string]any{
 		"id": c.ID, "name": c.Name, "description": c.Description, "app": "auth0", "method": "client-credentials",
 		"credentials":     map[string]any{"domain": c.Credentials.Domain, "clientId": c.Credentials.ClientID, "audience": c.Credentials.Audience},
 		"credentialsHash": c.credentialsHash(), "projectId": c.ProjectID, "version": 1,
 		"createdAt": formatTime(c.CreatedAt), "updatedAt": formatTime(c.UpdatedAt),
 		"orgId": "local", "isPlatformManagedCredentials": false,
-	}}
+	}
+	if s.olderRelease.Load() {
+		delete(conn, "projectId")
+	}
+	return map[string]any{"appConnection": conn}
 }
 
 type connectionBody struct {
@@ -148,12 +157,12 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	c := &connection{ID: uuid.NewString(), Name: *body.Name, Description: body.Description, Credentials: creds, CreatedAt: now, UpdatedAt: now}
 	s.sealCredentials(c)
-	if body.ProjectID != nil && *body.ProjectID != "" {
+	if body.ProjectID != nil && *body.ProjectID != "" && !s.olderRelease.Load() {
 		c.ProjectID = body.ProjectID
 	}
 	s.st.Connections[c.ID] = c
 	s.persist()
-	writeJSON(w, 200, connectionJSON(c))
+	writeJSON(w, 200, s.connectionJSON(c))
 }
 
 func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *connection {
@@ -179,7 +188,7 @@ func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.lookupConnection(w, r); c != nil {
-		writeJSON(w, 200, connectionJSON(c))
+		writeJSON(w, 200, s.connectionJSON(c))
 	}
 }
 
@@ -226,7 +235,7 @@ func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	c.UpdatedAt = s.now()
 	s.persist()
-	writeJSON(w, 200, connectionJSON(c))
+	writeJSON(w, 200, s.connectionJSON(c))
 }
 
 func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +255,7 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.st.Connections, c.ID)
 	s.persist()
-	writeJSON(w, 200, connectionJSON(c))
+	writeJSON(w, 200, s.connectionJSON(c))
 }
 
 // listConnectionClients is only for user sessions upstream; machine

@@ -685,3 +685,38 @@ action "hanzokms_auth0_client_secret_rotation_rotate" "now" {
 	wd.Run("plan", "-input=false", "-no-color", "-detailed-exitcode")
 	wd.Run("destroy", "-input=false", "-no-color", "-auto-approve")
 }
+
+// The server release the real-server leg runs (the backend as of 2025-06-22)
+// has no project-scoped app connections: a create with projectId answers 200
+// without the field. The provider deletes that connection again and fails
+// naming project_id; the same name is then free for a connection without
+// project_id (names are unique in the organization), so nothing was left.
+// The local KMS plays that release here (SetOlderRelease).
+func TestAccAnyServer_connectionProjectIDOnAnOlderRelease(t *testing.T) {
+	env := acctest.StartAnyServer(t)
+	if env.Real == nil {
+		env.KMS.SetOlderRelease(true)
+	}
+	conn := acctest.Resource("hanzokms_app_connection_auth0", "test").
+		Str("name", env.Name("project-scoped")).
+		Str("domain", env.Tenant.Domain()).
+		Str("client_id", acctest.ManagementClientID).
+		Str("client_secret", env.Tenant.Secret(acctest.ManagementClientID))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: withProvider(env, conn.Clone().Str("project_id", env.ProjectID)),
+				ExpectError: wrapTolerant(`(?s)Server release does not support project_id.*no projectId field.*Omit project_id.*` +
+					`has been deleted again`),
+			},
+			{
+				Config: withProvider(env, conn),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectionAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}

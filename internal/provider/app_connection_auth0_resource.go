@@ -270,6 +270,31 @@ func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.Cr
 	}
 	state := plan
 	state.setFromAPI(created, plan)
+	if !plan.ProjectID.IsNull() && !created.ProjectIDAnswered {
+		// A release without project-scoped connections (the backend as of
+		// 2025-06-22) answers 200 with no projectId field at all: it ignored
+		// the one sent and made an organization-wide connection. Keeping it
+		// would put in state a connection other than the one configured
+		// (project_id null, so the apply fails as inconsistent and the
+		// connection is left half-created); so it is deleted again and the
+		// create fails naming project_id. A null projectId is a different
+		// answer (the field known but not set) and is kept as answered.
+		detail := fmt.Sprintf("The KMS created the connection but did not keep project_id %q: its answer has no projectId field, "+
+			"so this server release does not support project-scoped app connections (it is older than the provider's project_id support). "+
+			"Omit project_id to create an organization-wide connection, or upgrade the server.", plan.ProjectID.ValueString())
+		if err := r.client.DeleteAuth0Connection(ctx, created.ID); err != nil && !kms.IsNotFound(err) {
+			// The connection stays: in state as answered (tainted by the error),
+			// so the next apply or destroy deletes it.
+			resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Server release does not support project_id",
+				detail+fmt.Sprintf(" Deleting the organization-wide connection it created (ID %s) failed too, so it is kept in state: ", created.ID)+apiErrorDetail(err))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+			return
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Server release does not support project_id",
+			detail+" The connection it created has been deleted again.")
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
