@@ -393,13 +393,22 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var issues []issue
 	flags := map[string]bool{}
+	// Both are required (z.enum(["true", "false"]) in the route's querystring
+	// schema, backend/src/ee/routes/v2/secret-rotation-v2-routers/
+	// secret-rotation-v2-endpoints.ts): one left out is zod's Required, an
+	// empty one an invalid enum value.
 	for _, k := range []string{"deleteSecrets", "revokeGeneratedCredentials"} {
+		if _, sent := q[k]; !sent {
+			issues = append(issues, issue{Code: "invalid_type", Expected: "'true' | 'false'", Received: "undefined", Path: []any{k}, Message: "Required"})
+			continue
+		}
 		switch v := q.Get(k); v {
-		case "", "false":
+		case "false":
 		case "true":
 			flags[k] = true
 		default:
-			issues = append(issues, issue{Code: "invalid_enum_value", Path: []any{k}, Message: fmt.Sprintf("Invalid enum value. Expected 'true' | 'false', received '%s'", v)})
+			issues = append(issues, issue{Code: "invalid_enum_value", Received: v, Options: []any{"true", "false"}, Path: []any{k},
+				Message: fmt.Sprintf("Invalid enum value. Expected 'true' | 'false', received '%s'", v)})
 		}
 	}
 	if len(issues) > 0 {

@@ -223,6 +223,40 @@ func TestConnectionCheckAndDeleteMessages(t *testing.T) {
 	}
 }
 
+// A rotation delete must say both deleteSecrets and revokeGeneratedCredentials
+// (seen on the real server: 422, each "Required"); the rotation stays.
+func TestRotationDeleteFlagsRequired(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	id := w.create(w.connection(), nil)["id"].(string)
+	for _, c := range []struct {
+		query string
+		want  []map[string]any
+	}{
+		{"", []map[string]any{
+			{"code": "invalid_type", "expected": "'true' | 'false'", "received": "undefined", "path": []any{"deleteSecrets"}, "message": "Required"},
+			{"code": "invalid_type", "expected": "'true' | 'false'", "received": "undefined", "path": []any{"revokeGeneratedCredentials"}, "message": "Required"},
+		}},
+		{"?deleteSecrets=true", []map[string]any{
+			{"code": "invalid_type", "expected": "'true' | 'false'", "received": "undefined", "path": []any{"revokeGeneratedCredentials"}, "message": "Required"},
+		}},
+		{"?deleteSecrets=&revokeGeneratedCredentials=false", []map[string]any{
+			{"code": "invalid_enum_value", "received": "", "options": []any{"true", "false"}, "path": []any{"deleteSecrets"},
+				"message": "Invalid enum value. Expected 'true' | 'false', received ''"},
+		}},
+	} {
+		status, out := w.call("DELETE", rotationsRoute+"/"+id+c.query, nil)
+		got, _ := json.Marshal(out["message"])
+		want, _ := json.Marshal(c.want)
+		if status != 422 || out["error"] != "ValidationFailure" || string(got) != string(want) {
+			t.Errorf("DELETE %s: %d %v %s, want 422 %s", c.query, status, out["error"], got, want)
+		}
+	}
+	if status, out := w.call("GET", rotationsRoute+"/"+id, nil); status != 200 {
+		t.Errorf("the rotation did not survive the refused deletes: %d %v", status, out)
+	}
+}
+
 // framedRequest sends method to path with exactly this body framing: chunked
 // (Transfer-Encoding), a Content-Length, or (contentLength < 0, not chunked)
 // neither header at all, which Go's client never sends for a POST, so the
