@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -109,6 +111,10 @@ func (b *connectionBody) validate(create bool) []issue {
 // checkCredentials asks Auth0 for a Management API token, as the server
 // does before it stores new credentials, and keeps the token with them.
 func (s *Server) checkCredentials(w http.ResponseWriter, creds *auth0Credentials) bool {
+	if localHostName(creds.Domain) {
+		apiError(w, 400, "BadRequest", "Local IPs not allowed as URL")
+		return false
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	token, expiresAt, err := s.managementToken(ctx, *creds)
@@ -125,6 +131,25 @@ func (s *Server) checkCredentials(w http.ResponseWriter, creds *auth0Credentials
 	}
 	creds.AccessToken, creds.ExpiresAt = token, expiresAt.UnixMilli()
 	return true
+}
+
+// localHostName reports whether the server refuses a URL as local before
+// asking it anything: the host names localhost and host.docker.internal are
+// refused always (outside development mode); an IPv4 address, or the
+// addresses a name resolves to, only when private and the server does not
+// allow internal connections (blockLocalAndPrivateIpAddresses in
+// backend/src/lib/validator/validate-url.ts, run on the connection's domain
+// by getAuth0ConnectionAccessToken in backend/src/services/app-connection/
+// auth0/auth0-connection-fns.ts). The local KMS allows internal
+// connections, as ALLOW_INTERNAL_IP_CONNECTIONS=true does (its tenant is on
+// 127.0.0.1), so only the two names are refused.
+func localHostName(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return host == "localhost" || host == "host.docker.internal"
 }
 
 func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
@@ -173,7 +198,7 @@ func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *conne
 	}
 	c := s.st.Connections[id]
 	if c == nil {
-		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", id))
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %s", id))
 		return nil
 	}
 	if c.App != "" {
@@ -258,8 +283,13 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, s.connectionJSON(c))
 }
 
-// listConnectionClients is only for user sessions upstream; machine
-// identities (the only kind of token here) are refused.
+// listConnectionClients is only for user sessions upstream (verifyAuth with
+// AuthMode.JWT only, backend/src/server/routes/v1/app-connection-routers/
+// auth0-connection-router.ts); machine identities (the only kind of token
+// here) are refused by the hook before the route's parameters are checked:
+// a ForbiddenRequestError named after the request URL
+// (backend/src/server/plugins/auth/verify-auth.ts), answered with the
+// error's default message (backend/src/lib/errors/index.ts).
 func (s *Server) listConnectionClients(w http.ResponseWriter, r *http.Request) {
-	apiError(w, 403, "PermissionDenied", "Listing Auth0 clients is only available to user sessions")
+	apiError(w, 403, "Forbidden access to "+r.URL.RequestURI(), "You are not allowed to access this resource")
 }

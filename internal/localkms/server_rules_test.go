@@ -257,6 +257,43 @@ func TestRotationDeleteFlagsRequired(t *testing.T) {
 	}
 }
 
+// Connection answers seen on the real server: a localhost domain is refused
+// before Auth0 is asked, an unknown id is named without quotes, and the
+// clients listing refuses a machine identity by its URL.
+func TestConnectionAnswersAsTheRealServer(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	conn := w.connection()
+	const unknown = "00000000-0000-4000-8000-000000000000"
+	for _, c := range []struct {
+		method, path string
+		body         any
+		status       int
+		name, msg    string
+	}{
+		{"POST", "/api/v1/app-connections/auth0", map[string]any{"name": "local", "method": "client-credentials",
+			"credentials": map[string]string{"domain": "LocalHost:1", "clientId": "rotator", "clientSecret": "x", "audience": w.tenant.ManagementAudience()}},
+			400, "BadRequest", "Local IPs not allowed as URL"},
+		{"PATCH", "/api/v1/app-connections/auth0/" + conn, map[string]any{
+			"credentials": map[string]string{"domain": "https://host.docker.internal", "clientId": "rotator", "clientSecret": "x", "audience": w.tenant.ManagementAudience()}},
+			400, "BadRequest", "Local IPs not allowed as URL"},
+		{"GET", "/api/v1/app-connections/auth0/" + unknown, nil, 404, "NotFound", "Could not find App Connection with ID " + unknown},
+		{"DELETE", "/api/v1/app-connections/auth0/" + unknown, nil, 404, "NotFound", "Could not find App Connection with ID " + unknown},
+		{"GET", "/api/v1/app-connections/auth0/" + conn + "/clients", nil, 403,
+			"Forbidden access to /api/v1/app-connections/auth0/" + conn + "/clients", "You are not allowed to access this resource"},
+		{"GET", "/api/v1/app-connections/auth0/not-a-uuid/clients?x=1", nil, 403,
+			"Forbidden access to /api/v1/app-connections/auth0/not-a-uuid/clients?x=1", "You are not allowed to access this resource"},
+	} {
+		status, out := w.call(c.method, c.path, c.body)
+		if status != c.status || out["error"] != c.name || out["message"] != c.msg || out["statusCode"] != float64(c.status) || out["reqId"] == nil {
+			t.Errorf("%s %s: %d %v, want %d %q %q", c.method, c.path, status, out, c.status, c.name, c.msg)
+		}
+	}
+	if n := w.tenant.Requests()["POST /oauth/token"]; n != 1 { // the connection's own, none for the refused ones
+		t.Errorf("the tenant saw %d token requests, want 1", n)
+	}
+}
+
 // framedRequest sends method to path with exactly this body framing: chunked
 // (Transfer-Encoding), a Content-Length, or (contentLength < 0, not chunked)
 // neither header at all, which Go's client never sends for a POST, so the
