@@ -110,10 +110,11 @@ func (s *Server) folderOf(w http.ResponseWriter, projectID, env, path string) (s
 			if id, ok := e.Folders[path]; ok {
 				return id, true
 			}
-		} else {
-			apiError(w, 404, "NotFound", fmt.Sprintf("Environment with slug %q in project with ID %q not found", env, projectID))
-			return "", false
 		}
+		// An unknown environment is a folder not found, as the server's
+		// folder lookup by path finds none (createSecretRotation and
+		// findSecretRotationByName in backend/src/ee/services/
+		// secret-rotation-v2/secret-rotation-v2-service.ts).
 	} else {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Project with ID %q not found", projectID))
 		return "", false
@@ -150,7 +151,15 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	rot.inProgress = false
 	if err != nil {
 		delete(s.st.Rotations, rot.ID)
-		apiError(w, 400, "BadRequest", "Failed to generate credentials: "+err.Error())
+		apiError(w, 400, "BadRequest", rotationCreateFailure(err))
+		return
+	}
+	if rot.MapClientID == rot.MapClientSecret {
+		// Checked with the names, inside the create's transaction, after
+		// Auth0 issued the secret ($throwOnConflictingSecrets in
+		// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-service.ts).
+		delete(s.st.Rotations, rot.ID)
+		apiError(w, 400, "BadRequest", fmt.Sprintf("Secrets mapping keys must be unique. \"%s, %s\" contains duplicate keys.", rot.MapClientID, rot.MapClientSecret))
 		return
 	}
 	var existing []string
@@ -203,7 +212,7 @@ func (s *Server) reserveRotation(w http.ResponseWriter, body *rotationBody) (rot
 	mapping := *body.SecretsMapping
 	conn := s.st.Connections[*body.ConnectionID]
 	if conn == nil {
-		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", *body.ConnectionID))
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %s", *body.ConnectionID))
 		return nil, auth0Credentials{}, false
 	}
 	if conn.App != "" {

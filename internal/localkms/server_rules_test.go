@@ -401,3 +401,72 @@ func TestBodyWithoutContentTypeRefused(t *testing.T) {
 		t.Errorf("DELETE chunked without a content type: %d %s", status, body)
 	}
 }
+
+// Rotation create answers seen on the real server: an unknown environment
+// is a folder not found, an unknown connection id is named without quotes,
+// an application Auth0 does not know passes on Auth0's answer, equal mapped
+// names are refused after Auth0 issued the secret, and the number rules are
+// zod's too_small and too_big issues.
+func TestRotationCreateAnswersAsTheRealServer(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	conn := w.connection()
+	const unknown = "00000000-0000-4000-8000-000000000000"
+	body := func(extra map[string]any) map[string]any {
+		b := map[string]any{
+			"name": "rot", "projectId": "p", "connectionId": conn, "environment": "dev", "secretPath": "/a/b",
+			"rotationInterval": 3, "parameters": map[string]string{"clientId": "app"},
+			"secretsMapping": map[string]string{"clientId": "ID", "clientSecret": "SECRET"},
+		}
+		for k, v := range extra {
+			b[k] = v
+		}
+		return b
+	}
+	before := w.tenant.Secret("app")
+	for _, c := range []struct {
+		extra  map[string]any
+		status int
+		msg    string
+	}{
+		{map[string]any{"environment": "nope", "secretPath": "/"}, 400, `Could not find folder with path "/" in environment "nope" for project with ID "p"`},
+		{map[string]any{"connectionId": unknown}, 404, "Could not find App Connection with ID " + unknown},
+		{map[string]any{"parameters": map[string]string{"clientId": "no-such-app"}}, 400,
+			`Infisical encountered an issue while generating credentials with the configured inputs: ` +
+				`{"error":"Not Found","errorCode":"inexistent_client","message":"The client does not exist","statusCode":404}`},
+	} {
+		status, out := w.call("POST", rotationsRoute, body(c.extra))
+		if status != c.status || out["message"] != c.msg {
+			t.Errorf("create %v: %d %v, want %d %q", c.extra, status, out["message"], c.status, c.msg)
+		}
+	}
+	if w.tenant.Secret("app") != before {
+		t.Errorf("a refused create changed the application's secret")
+	}
+	status, out := w.call("POST", rotationsRoute, body(map[string]any{"secretsMapping": map[string]string{"clientId": "SAME", "clientSecret": "SAME"}}))
+	if status != 400 || out["message"] != `Secrets mapping keys must be unique. "SAME, SAME" contains duplicate keys.` {
+		t.Errorf("equal mapped names: %d %v", status, out["message"])
+	}
+	if w.tenant.Secret("app") == before {
+		t.Errorf("equal mapped names were refused before Auth0 was asked; the server asks it first")
+	}
+	if status, out := w.call("GET", rotationsRoute+"/rotation-name/rot?projectId=p&environment=nope&secretPath=/", nil); status != 400 ||
+		out["message"] != `Could not find folder with path "/" in environment "nope" for project with ID "p"` {
+		t.Errorf("read by name in an unknown environment: %d %v", status, out["message"])
+	}
+
+	status, out = w.call("POST", rotationsRoute, body(map[string]any{"rotationInterval": 0, "rotateAtUtc": map[string]int{"hours": 24, "minutes": -1}}))
+	want := []map[string]any{
+		{"code": "too_small", "minimum": 1, "type": "number", "inclusive": true, "exact": false, "path": []any{"rotationInterval"},
+			"message": "Number must be greater than or equal to 1"},
+		{"code": "too_big", "maximum": 23, "type": "number", "inclusive": true, "exact": false, "path": []any{"rotateAtUtc", "hours"},
+			"message": "Number must be less than or equal to 23"},
+		{"code": "too_small", "minimum": 0, "type": "number", "inclusive": true, "exact": false, "path": []any{"rotateAtUtc", "minutes"},
+			"message": "Number must be greater than or equal to 0"},
+	}
+	got, _ := json.Marshal(out["message"])
+	wantJSON, _ := json.Marshal(want)
+	if status != 422 || string(got) != string(wantJSON) {
+		t.Errorf("number rules: %d %s, want 422 %s", status, got, wantJSON)
+	}
+}
