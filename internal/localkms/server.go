@@ -202,6 +202,10 @@ type secret struct {
 	Value       string `json:"value"`
 	Version     int    `json:"version"`
 	RotationID  string `json:"rotationId,omitempty"`
+	// CreatedAt and UpdatedAt are when the secret was made and last changed
+	// (zero in a state file written before they were kept).
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 func secretKey(projectID, env, path, key string) string {

