@@ -720,3 +720,67 @@ func TestAccAnyServer_connectionProjectIDOnAnOlderRelease(t *testing.T) {
 		},
 	})
 }
+
+// A connection a rotation still uses cannot be deleted: the server refuses
+// with 400 "Cannot delete App Connection with existing connections. ...";
+// the destroy fails with that reason and keeps the connection in state, and
+// succeeds once the rotation is gone.
+func TestAccAnyServer_connectionInUseIsNotDeleted(t *testing.T) {
+	env := acctest.StartAnyServer(t)
+	addApp(env, "app-in-use")
+	conn := acctest.Resource("hanzokms_app_connection_auth0", "test").
+		Str("name", env.Name("in-use")).
+		Str("domain", env.Tenant.Domain()).
+		Str("client_id", acctest.ManagementClientID).
+		Str("client_secret", env.Tenant.Secret(acctest.ManagementClientID))
+	var connectionID, rotationID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: withProvider(env, conn),
+				Check: func(s *terraform.State) error {
+					// A rotation made outside Terraform uses the connection.
+					connectionID = s.RootModule().Resources[connectionAddr].Primary.ID
+					rot, err := env.Client.CreateAuth0ClientSecretRotation(context.Background(), kms.CreateAuth0ClientSecretRotationRequest{
+						Name: "outside", ProjectID: env.ProjectID, ConnectionID: connectionID,
+						Environment: "dev", SecretPath: "/", IsAutoRotationEnabled: false, RotationInterval: 30,
+						Parameters:     kms.Auth0RotationParameters{ClientID: "app-in-use"},
+						SecretsMapping: kms.Auth0SecretsMapping{ClientID: "IN_USE_CLIENT_ID", ClientSecret: "IN_USE_CLIENT_SECRET"},
+					})
+					if err != nil {
+						return err
+					}
+					rotationID = rot.ID
+					return nil
+				},
+			},
+			{
+				Config:  withProvider(env, conn),
+				Destroy: true,
+				ExpectError: wrapTolerant(`(?s)Could not delete the Auth0 app connection.*HTTP 400.*` +
+					`Cannot delete App Connection with existing connections. Remove all existing connections and try again`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := env.Client.GetAuth0Connection(context.Background(), connectionID); err != nil {
+						t.Errorf("the connection in use is gone after the refused destroy: %v", err)
+					}
+					if err := env.Client.DeleteAuth0ClientSecretRotation(context.Background(), rotationID,
+						kms.DeleteOptions{DeleteSecrets: true, RevokeGeneratedCredentials: true}); err != nil {
+						t.Errorf("deleting the rotation: %v", err)
+					}
+				},
+				Config:           withProvider(env, conn),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := env.Client.GetAuth0Connection(context.Background(), connectionID); !kms.IsNotFound(err) {
+				return fmt.Errorf("connection %s after destroy: want not found, got %v", connectionID, err)
+			}
+			return nil
+		},
+	})
+}
