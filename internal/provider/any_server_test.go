@@ -784,3 +784,24 @@ func TestAccAnyServer_connectionInUseIsNotDeleted(t *testing.T) {
 		},
 	})
 }
+
+// A connection to localhost is refused by the server itself (its URL check
+// refuses the name localhost always), which the preflight, turned off here,
+// would otherwise have met first.
+func TestAccAnyServer_connectionToLocalhostRefused(t *testing.T) {
+	env := acctest.StartAnyServer(t)
+	conn := acctest.Resource("hanzokms_app_connection_auth0", "test").
+		Str("name", env.Name("localhost")).
+		Str("domain", "localhost:1").
+		Str("client_id", acctest.ManagementClientID).
+		Str("client_secret", env.Tenant.Secret(acctest.ManagementClientID)).
+		Bool("preflight", false)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      withProvider(env, conn),
+			ExpectError: wrapTolerant(`(?s)Could not create the Auth0 app connection.*HTTP 400.*Local IPs not allowed as URL.*domain that is localhost`),
+		}},
+	})
+}

@@ -3,13 +3,16 @@ package provider
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -265,7 +268,7 @@ func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.Cr
 		ProjectID:   plan.ProjectID.ValueString(),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the Auth0 app connection", apiErrorDetail(err))
+		addConnectionWriteError(&resp.Diagnostics, "Could not create the Auth0 app connection", err)
 		return
 	}
 	state := plan
@@ -357,7 +360,7 @@ func (r *appConnectionAuth0Resource) Update(ctx context.Context, req resource.Up
 	}
 	updated, err := r.client.UpdateAuth0Connection(ctx, state.ID.ValueString(), patch)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not update the Auth0 app connection", apiErrorDetail(err))
+		addConnectionWriteError(&resp.Diagnostics, "Could not update the Auth0 app connection", err)
 		return
 	}
 	next := plan
@@ -388,6 +391,23 @@ func (r *appConnectionAuth0Resource) ImportState(ctx context.Context, req resour
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// addConnectionWriteError reports a refused create or update. The server's
+// URL check (blockLocalAndPrivateIpAddresses in Infisical's
+// backend/src/lib/validator/validate-url.ts) refuses a domain that is
+// localhost, or that is or resolves to a private address unless the server
+// allows internal connections, with 400 "Local IPs not allowed as URL": that
+// names the domain attribute and says why.
+func addConnectionWriteError(diags *diag.Diagnostics, summary string, err error) {
+	var apiErr *kms.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "Local IPs not allowed") {
+		diags.AddAttributeError(path.Root("domain"), summary, apiErrorDetail(err)+
+			"\n\nThe KMS refuses an Auth0 domain that is localhost, or that is or resolves to a private or loopback address "+
+			"unless the KMS is run with ALLOW_INTERNAL_IP_CONNECTIONS=true. Use the tenant's public domain.")
+		return
+	}
+	diags.AddError(summary, apiErrorDetail(err))
 }
 
 // credentialsOf takes the secret from client_secret, or from the write-only
