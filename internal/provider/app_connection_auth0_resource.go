@@ -114,7 +114,7 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection.",
+				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection. Needs a server release with project-scoped app connections: on an older one (such as Infisical's backend as of 2025-06-22) the create fails naming `project_id`, and the connection the server made without it is deleted again.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
