@@ -760,7 +760,8 @@ func TestAccAnyServer_connectionInUseIsNotDeleted(t *testing.T) {
 				Config:  withProvider(env, conn),
 				Destroy: true,
 				ExpectError: wrapTolerant(`(?s)Could not delete the Auth0 app connection.*HTTP 400.*` +
-					`Cannot delete App Connection with existing connections. Remove all existing connections and try again`),
+					`Cannot delete App Connection with existing connections. Remove all existing connections and try again.*` +
+					`still uses this connection: a secret rotation`),
 			},
 			{
 				PreConfig: func() {

@@ -375,7 +375,18 @@ func (r *appConnectionAuth0Resource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	if err := r.client.DeleteAuth0Connection(ctx, state.ID.ValueString()); err != nil && !kms.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the Auth0 app connection", apiErrorDetail(err))
+		detail := apiErrorDetail(err)
+		var apiErr *kms.APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "with existing connections") {
+			// The server's words when a foreign key refuses the delete
+			// (deleteAppConnection in Infisical's backend/src/services/
+			// app-connection/app-connection-service.ts): its "connections"
+			// are the objects that use this one.
+			detail += "\n\nSomething in the KMS still uses this connection: a secret rotation (or another object, such as a secret sync). " +
+				"Delete those first; a rotation managed here whose connection_id refers to this resource is destroyed before it. " +
+				"The connection is kept."
+		}
+		resp.Diagnostics.AddError("Could not delete the Auth0 app connection", detail)
 	}
 }
 
