@@ -193,7 +193,7 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *connection {
 	id := r.PathValue("id")
 	if !uuidRe.MatchString(id) {
-		validationError(w, []issue{{Code: "invalid_string", Path: []any{"connectionId"}, Message: "Invalid uuid"}})
+		validationError(w, []issue{{Code: "invalid_string", Validation: "uuid", Path: []any{"connectionId"}, Message: "Invalid uuid"}})
 		return nil
 	}
 	c := s.st.Connections[id]

@@ -240,7 +240,7 @@ func (s *Server) reserveRotation(w http.ResponseWriter, body *rotationBody) (rot
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *rotation {
 	id := r.PathValue("id")
 	if !uuidRe.MatchString(id) {
-		validationError(w, []issue{{Code: "invalid_string", Path: []any{"rotationId"}, Message: "Invalid uuid"}})
+		validationError(w, []issue{{Code: "invalid_string", Validation: "uuid", Path: []any{"rotationId"}, Message: "Invalid uuid"}})
 		return nil
 	}
 	rot := s.st.Rotations[id]
@@ -264,7 +264,7 @@ func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
 	var issues []issue
 	for _, k := range []string{"projectId", "environment", "secretPath"} {
 		if q.Get(k) == "" {
-			issues = append(issues, issue{Code: "invalid_type", Path: []any{k}, Message: "Required"})
+			issues = append(issues, issue{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{k}, Message: "Required"})
 		}
 	}
 	if len(issues) > 0 {
@@ -293,7 +293,7 @@ func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listRotations(w http.ResponseWriter, r *http.Request) {
 	projectID := r.URL.Query().Get("projectId")
 	if projectID == "" {
-		validationError(w, []issue{{Code: "invalid_type", Path: []any{"projectId"}, Message: "Required"}})
+		validationError(w, []issue{{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{"projectId"}, Message: "Required"}})
 		return
 	}
 	s.mu.Lock()

@@ -469,4 +469,13 @@ func TestRotationCreateAnswersAsTheRealServer(t *testing.T) {
 	if status != 422 || string(got) != string(wantJSON) {
 		t.Errorf("number rules: %d %s, want 422 %s", status, got, wantJSON)
 	}
+	for path, want := range map[string]string{
+		rotationsRoute + "/not-a-uuid": `[{"code":"invalid_string","message":"Invalid uuid","path":["rotationId"],"validation":"uuid"}]`,
+		rotationsRoute:                 `[{"code":"invalid_type","expected":"string","message":"Required","path":["projectId"],"received":"undefined"}]`,
+	} {
+		status, out := w.call("GET", path, nil)
+		if got, _ := json.Marshal(out["message"]); status != 422 || string(got) != want {
+			t.Errorf("GET %s: %d %s, want 422 %s", path, status, got, want)
+		}
+	}
 }
