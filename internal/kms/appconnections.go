@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 )
@@ -29,6 +30,32 @@ type Auth0Connection struct {
 	ProjectID       *string                    `json:"projectId"`
 	CreatedAt       string                     `json:"createdAt"`
 	UpdatedAt       string                     `json:"updatedAt"`
+	// ProjectIDAnswered says whether the answer had a projectId field at
+	// all (null counts): releases without project-scoped connections (the
+	// backend as of 2025-06-22) answer none and ignore a projectId sent.
+	ProjectIDAnswered bool `json:"-"`
+}
+
+// UnmarshalJSON decodes the object and notes whether projectId was in it.
+func (c *Auth0Connection) UnmarshalJSON(data []byte) error {
+	type plain Auth0Connection
+	var fields struct {
+		plain
+		ProjectID json.RawMessage `json:"projectId"`
+	}
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err
+	}
+	*c = Auth0Connection(fields.plain)
+	c.ProjectIDAnswered = fields.ProjectID != nil
+	if c.ProjectIDAnswered && string(fields.ProjectID) != "null" {
+		var id string
+		if err := json.Unmarshal(fields.ProjectID, &id); err != nil {
+			return fmt.Errorf("projectId: %w", err)
+		}
+		c.ProjectID = &id
+	}
+	return nil
 }
 
 // CreateAuth0ConnectionRequest is the create body.

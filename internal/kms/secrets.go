@@ -10,7 +10,10 @@ import (
 
 // Secret is a KMS secret as the read by name answers it. SecretValue is a
 // secret: callers must keep it out of logs. SecretPath is empty when the
-// server answered through its v3 route, whose answer leaves it out.
+// server answered through its v3 route, whose answer leaves it out; that
+// route's answer (the backend as of 2025-06-22) has no isRotatedSecret or
+// rotationId either, so they are false and empty there even for a
+// rotation's mapped secret.
 type Secret struct {
 	ID              string `json:"id"`
 	SecretKey       string `json:"secretKey"`

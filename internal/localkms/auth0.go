@@ -1,6 +1,7 @@
 package localkms
 
 import (
+	"bytes"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -11,11 +12,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/auth0/go-auth0/management"
 	"golang.org/x/oauth2"
@@ -219,17 +222,80 @@ func (s *Server) management(ctx context.Context, connectionID string) (*manageme
 func (s *Server) issueClientSecret(connectionID, appClientID string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	m, creds, err := s.management(ctx, connectionID)
+	tok, creds, err := s.connectionToken(ctx, connectionID)
 	if err != nil {
 		return "", err
 	}
 	newSecret := randomSecret(48)
-	var updated management.Client
-	updated.ClientSecret = &newSecret
-	if err := m.Request(ctx, http.MethodPatch, clientURL(creds, appClientID), &updated); err != nil {
+	body, _ := json.Marshal(map[string]string{"client_secret": newSecret})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, clientURL(creds, appClientID), bytes.NewReader(body))
+	if err != nil {
 		return "", fmt.Errorf("Auth0 refused to set the client secret of %s: %v", appClientID, err)
 	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.opts.Auth0HTTPClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("Auth0 refused to set the client secret of %s: %w", appClientID, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 {
+		return "", fmt.Errorf("Auth0 refused to set the client secret of %s: %w", appClientID, newAuth0CallError(resp.StatusCode, answer))
+	}
 	return newSecret, nil
+}
+
+// auth0CallError is a Management API call Auth0 answered with an error:
+// its status and body, which the server passes on in some messages (the
+// axios error's response data, see rotationCreateFailure).
+type auth0CallError struct {
+	status int
+	body   []byte
+}
+
+func newAuth0CallError(status int, body []byte) *auth0CallError {
+	return &auth0CallError{status: status, body: body}
+}
+
+// Error reads as go-auth0's management errors do: "404 Not Found: The
+// client does not exist".
+func (e *auth0CallError) Error() string {
+	var fields struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(e.body, &fields) != nil || fields.Error == "" && fields.Message == "" {
+		return fmt.Sprintf("%d %s", e.status, http.StatusText(e.status))
+	}
+	return fmt.Sprintf("%d %s: %s", e.status, fields.Error, fields.Message)
+}
+
+// rotationCreateFailure is the server's 400 message for a create whose
+// credentials could not be issued (parseRotationErrorMessage in
+// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-fns.ts):
+// Auth0's answer as JSON.stringify writes the parsed body (a JSON body
+// compacted, any other body as a JSON string), or the error's own message
+// when Auth0 answered nothing; cut to 1024 characters with "...".
+func rotationCreateFailure(err error) string {
+	msg := "Infisical encountered an issue while generating credentials with the configured inputs: "
+	var call *auth0CallError
+	var compact bytes.Buffer
+	switch {
+	case errors.As(err, &call) && len(call.body) > 0 && json.Compact(&compact, call.body) == nil:
+		msg += compact.String()
+	case errors.As(err, &call) && len(call.body) > 0:
+		quoted, _ := json.Marshal(string(call.body))
+		msg += string(quoted)
+	case errors.As(err, &call):
+		msg += fmt.Sprintf("Request failed with status code %d", call.status)
+	default:
+		msg += err.Error()
+	}
+	if units := utf16.Encode([]rune(msg)); len(units) > 1024 {
+		msg = string(utf16.Decode(units[:1021])) + "..."
+	}
+	return msg
 }
 
 // revokeClientSecret has Auth0 generate a secret nobody knows (RotateSecret),

@@ -29,7 +29,7 @@ func TestDeleteIsNotRefusedWhileARotationRuns(t *testing.T) {
 	s.st.Rotations[id] = &rotation{ID: id, Name: "r", ProjectID: "p", Environment: "dev", FolderPath: "/",
 		Status: rotationSucceeded, inProgress: true}
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodDelete, rotationsBase+"/"+id, nil)
+	req := httptest.NewRequest(http.MethodDelete, rotationsBase+"/"+id+"?deleteSecrets=false&revokeGeneratedCredentials=false", nil)
 	req.SetPathValue("id", id)
 	s.deleteRotation(rec, req)
 	if rec.Code != http.StatusOK {

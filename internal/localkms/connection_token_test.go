@@ -89,7 +89,7 @@ func TestConnectionKeepsItsTokenAndReencryptsWhenItRefreshes(t *testing.T) {
 		t.Errorf("a scheduled rotation with an old token: %d tokens, hash moved %v", tokens(), hash2 != hash1)
 	}
 	w.now = w.now.Add(localkms.Auth0TokenMaxLifetime)
-	if status, out := w.raw("DELETE", rotations+"/"+rot+"?revokeGeneratedCredentials=true", "", ""); status != 200 {
+	if status, out := w.raw("DELETE", rotations+"/"+rot+"?deleteSecrets=false&revokeGeneratedCredentials=true", "", ""); status != 200 {
 		t.Fatalf("delete with revoke: %d %v", status, out)
 	}
 	hash3, _, _ := w.connectionView(conn)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,14 +28,23 @@ type connection struct {
 	UpdatedAt         time.Time `json:"updatedAt"`
 }
 
-func connectionJSON(c *connection) map[string]any {
-	return map[string]any{"appConnection": map[string]any{
+// connectionJSON is the answer of every connection route. An older release
+// (Options.OlderRelease) has no project-scoped connections: its
+// appConnection has no projectId field (the response schemas of
+// backend/src/services/app-connection/app-connection-schemas.ts as of
+// 2025-06-22 have none), and its create body schema strips a projectId sent.
+func (s *Server) connectionJSON(c *connection) map[string]any {
+	conn := map[string]any{
 		"id": c.ID, "name": c.Name, "description": c.Description, "app": "auth0", "method": "client-credentials",
 		"credentials":     map[string]any{"domain": c.Credentials.Domain, "clientId": c.Credentials.ClientID, "audience": c.Credentials.Audience},
 		"credentialsHash": c.credentialsHash(), "projectId": c.ProjectID, "version": 1,
 		"createdAt": formatTime(c.CreatedAt), "updatedAt": formatTime(c.UpdatedAt),
 		"orgId": "local", "isPlatformManagedCredentials": false,
-	}}
+	}
+	if s.olderRelease.Load() {
+		delete(conn, "projectId")
+	}
+	return map[string]any{"appConnection": conn}
 }
 
 type connectionBody struct {
@@ -100,6 +111,10 @@ func (b *connectionBody) validate(create bool) []issue {
 // checkCredentials asks Auth0 for a Management API token, as the server
 // does before it stores new credentials, and keeps the token with them.
 func (s *Server) checkCredentials(w http.ResponseWriter, creds *auth0Credentials) bool {
+	if localHostName(creds.Domain) {
+		apiError(w, 400, "BadRequest", "Local IPs not allowed as URL")
+		return false
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	token, expiresAt, err := s.managementToken(ctx, *creds)
@@ -116,6 +131,25 @@ func (s *Server) checkCredentials(w http.ResponseWriter, creds *auth0Credentials
 	}
 	creds.AccessToken, creds.ExpiresAt = token, expiresAt.UnixMilli()
 	return true
+}
+
+// localHostName reports whether the server refuses a URL as local before
+// asking it anything: the host names localhost and host.docker.internal are
+// refused always (outside development mode); an IPv4 address, or the
+// addresses a name resolves to, only when private and the server does not
+// allow internal connections (blockLocalAndPrivateIpAddresses in
+// backend/src/lib/validator/validate-url.ts, run on the connection's domain
+// by getAuth0ConnectionAccessToken in backend/src/services/app-connection/
+// auth0/auth0-connection-fns.ts). The local KMS allows internal
+// connections, as ALLOW_INTERNAL_IP_CONNECTIONS=true does (its tenant is on
+// 127.0.0.1), so only the two names are refused.
+func localHostName(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return host == "localhost" || host == "host.docker.internal"
 }
 
 func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
@@ -148,23 +182,23 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	c := &connection{ID: uuid.NewString(), Name: *body.Name, Description: body.Description, Credentials: creds, CreatedAt: now, UpdatedAt: now}
 	s.sealCredentials(c)
-	if body.ProjectID != nil && *body.ProjectID != "" {
+	if body.ProjectID != nil && *body.ProjectID != "" && !s.olderRelease.Load() {
 		c.ProjectID = body.ProjectID
 	}
 	s.st.Connections[c.ID] = c
 	s.persist()
-	writeJSON(w, 200, connectionJSON(c))
+	writeJSON(w, 200, s.connectionJSON(c))
 }
 
 func (s *Server) lookupConnection(w http.ResponseWriter, r *http.Request) *connection {
 	id := r.PathValue("id")
 	if !uuidRe.MatchString(id) {
-		validationError(w, []issue{{Code: "invalid_string", Path: []any{"connectionId"}, Message: "Invalid uuid"}})
+		validationError(w, []issue{{Code: "invalid_string", Validation: "uuid", Path: []any{"connectionId"}, Message: "Invalid uuid"}})
 		return nil
 	}
 	c := s.st.Connections[id]
 	if c == nil {
-		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", id))
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %s", id))
 		return nil
 	}
 	if c.App != "" {
@@ -179,7 +213,7 @@ func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.lookupConnection(w, r); c != nil {
-		writeJSON(w, 200, connectionJSON(c))
+		writeJSON(w, 200, s.connectionJSON(c))
 	}
 }
 
@@ -226,7 +260,7 @@ func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	c.UpdatedAt = s.now()
 	s.persist()
-	writeJSON(w, 200, connectionJSON(c))
+	writeJSON(w, 200, s.connectionJSON(c))
 }
 
 func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
@@ -246,11 +280,16 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.st.Connections, c.ID)
 	s.persist()
-	writeJSON(w, 200, connectionJSON(c))
+	writeJSON(w, 200, s.connectionJSON(c))
 }
 
-// listConnectionClients is only for user sessions upstream; machine
-// identities (the only kind of token here) are refused.
+// listConnectionClients is only for user sessions upstream (verifyAuth with
+// AuthMode.JWT only, backend/src/server/routes/v1/app-connection-routers/
+// auth0-connection-router.ts); machine identities (the only kind of token
+// here) are refused by the hook before the route's parameters are checked:
+// a ForbiddenRequestError named after the request URL
+// (backend/src/server/plugins/auth/verify-auth.ts), answered with the
+// error's default message (backend/src/lib/errors/index.ts).
 func (s *Server) listConnectionClients(w http.ResponseWriter, r *http.Request) {
-	apiError(w, 403, "PermissionDenied", "Listing Auth0 clients is only available to user sessions")
+	apiError(w, 403, "Forbidden access to "+r.URL.RequestURI(), "You are not allowed to access this resource")
 }

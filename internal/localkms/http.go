@@ -346,11 +346,24 @@ func apiError(w http.ResponseWriter, status int, name string, message any) {
 	})
 }
 
-// issue is one entry of a 422 ValidationFailure.
+// issue is one entry of a 422 ValidationFailure: a zod issue, with the
+// fields zod adds for its code (unset ones are left out): invalid_type has
+// expected and received; invalid_enum_value options and received;
+// invalid_string validation; too_small and too_big minimum or maximum,
+// inclusive, exact and type.
 type issue struct {
-	Code    string `json:"code"`
-	Path    []any  `json:"path"`
-	Message string `json:"message"`
+	Code       string `json:"code"`
+	Expected   any    `json:"expected,omitempty"`
+	Received   any    `json:"received,omitempty"`
+	Options    []any  `json:"options,omitempty"`
+	Validation any    `json:"validation,omitempty"`
+	Minimum    any    `json:"minimum,omitempty"`
+	Maximum    any    `json:"maximum,omitempty"`
+	Type       string `json:"type,omitempty"`
+	Inclusive  any    `json:"inclusive,omitempty"`
+	Exact      any    `json:"exact,omitempty"`
+	Path       []any  `json:"path"`
+	Message    string `json:"message"`
 }
 
 func validationError(w http.ResponseWriter, issues []issue) {

@@ -147,10 +147,16 @@ func (s *Server) getSecretV3OlderRelease(w http.ResponseWriter, r *http.Request)
 		apiError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("Secret with name '%s' not found", name))
 		return
 	}
+	// The answer as the real server gave it (seen on the real server): the
+	// stored secret's fields reshaped by getSecretByName, with its
+	// timestamps, reminder and multiline fields, and no isRotatedSecret or
+	// rotationId, although the route's schema allows them, even for a
+	// rotation's mapped secret.
 	writeJSON(w, http.StatusOK, map[string]any{"secret": map[string]any{
 		"id": sec.ID, "_id": sec.ID, "workspace": sec.ProjectID, "environment": sec.Environment, "version": sec.Version,
 		"type": "shared", "secretKey": sec.Key, "secretValue": sec.Value, "secretComment": "", "secretValueHidden": false,
-		"isRotatedSecret": sec.RotationID != "", "rotationId": nilIfEmpty(sec.RotationID), "tags": []any{}, "secretMetadata": []any{},
+		"secretReminderNote": nil, "secretReminderRepeatDays": nil, "skipMultilineEncoding": false,
+		"createdAt": formatTime(sec.CreatedAt), "updatedAt": formatTime(sec.UpdatedAt), "tags": []any{}, "secretMetadata": []any{},
 	}})
 }
 
@@ -159,7 +165,7 @@ func (s *Server) listFoldersV1(w http.ResponseWriter, r *http.Request) {
 	var missing []issue
 	for _, name := range []string{"workspaceId", "environment"} {
 		if _, ok := q[name]; !ok {
-			missing = append(missing, issue{Code: "invalid_type", Path: []any{name}, Message: "Required"})
+			missing = append(missing, issue{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{name}, Message: "Required"})
 		}
 	}
 	if len(missing) > 0 {

@@ -66,11 +66,21 @@ func TestOlderReleaseServesItsOwnReadRoutes(t *testing.T) {
 
 	status, out = w.call("GET", "/api/v3/secrets/raw/SECRET?workspaceId=p&environment=dev&secretPath=/a/b", nil)
 	sec, _ := out["secret"].(map[string]any)
-	if status != 200 || sec["secretKey"] != "SECRET" || sec["secretValue"] != w.tenant.Secret("app") || sec["isRotatedSecret"] != true {
+	if status != 200 || sec["secretKey"] != "SECRET" || sec["secretValue"] != w.tenant.Secret("app") || sec["skipMultilineEncoding"] != false ||
+		sec["createdAt"] != "2026-03-01T10:00:00.000Z" || sec["updatedAt"] != "2026-03-01T10:00:00.000Z" {
 		t.Errorf("v3 read: %d %v", status, out)
 	}
-	if _, has := sec["secretPath"]; has {
-		t.Errorf("the v3 read's answer has a secretPath, which that release's response schema leaves out: %v", sec)
+	// Seen on the real server: a rotated secret's read has the reminder
+	// fields and neither isRotatedSecret nor rotationId.
+	for _, field := range []string{"secretReminderNote", "secretReminderRepeatDays"} {
+		if v, has := sec[field]; !has || v != nil {
+			t.Errorf("the v3 read's %s is %v (present %v), want null", field, v, has)
+		}
+	}
+	for _, field := range []string{"secretPath", "isRotatedSecret", "rotationId"} {
+		if _, has := sec[field]; has {
+			t.Errorf("the v3 read's answer has %s, which that release's answer leaves out: %v", field, sec)
+		}
 	}
 	if status, out := w.call("GET", "/api/v3/secrets/raw/SECRET?workspaceId=p&environment=dev&secretPath=/no/such", nil); status != 404 ||
 		out["error"] != "GetSecretByName" || out["message"] != "Folder with path '/no/such' in environment with slug 'dev' not found" {

@@ -50,12 +50,14 @@ func (s *Server) writeMappedSecrets(rot *rotation) {
 		k := secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, key)
 		sec := s.st.Secrets[k]
 		if sec == nil {
-			sec = &secret{ID: uuid.NewString(), ProjectID: rot.ProjectID, Environment: rot.Environment, Path: rot.FolderPath, Key: key, RotationID: rot.ID}
+			sec = &secret{ID: uuid.NewString(), ProjectID: rot.ProjectID, Environment: rot.Environment, Path: rot.FolderPath, Key: key, RotationID: rot.ID,
+				CreatedAt: s.now()}
 			s.st.Secrets[k] = sec
 		}
 		if sec.Value != value || sec.Version == 0 {
 			sec.Value = value
 			sec.Version++
+			sec.UpdatedAt = s.now()
 		}
 	}
 }
@@ -72,6 +74,7 @@ func (s *Server) renameSecret(rot *rotation, from, to string) {
 	delete(s.st.Secrets, oldKey)
 	sec.Key = to
 	sec.Version++
+	sec.UpdatedAt = s.now()
 	s.st.Secrets[secretKey(rot.ProjectID, rot.Environment, rot.FolderPath, to)] = sec
 }
 

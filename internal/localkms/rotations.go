@@ -110,10 +110,11 @@ func (s *Server) folderOf(w http.ResponseWriter, projectID, env, path string) (s
 			if id, ok := e.Folders[path]; ok {
 				return id, true
 			}
-		} else {
-			apiError(w, 404, "NotFound", fmt.Sprintf("Environment with slug %q in project with ID %q not found", env, projectID))
-			return "", false
 		}
+		// An unknown environment is a folder not found, as the server's
+		// folder lookup by path finds none (createSecretRotation and
+		// findSecretRotationByName in backend/src/ee/services/
+		// secret-rotation-v2/secret-rotation-v2-service.ts).
 	} else {
 		apiError(w, 404, "NotFound", fmt.Sprintf("Project with ID %q not found", projectID))
 		return "", false
@@ -150,7 +151,15 @@ func (s *Server) createRotation(w http.ResponseWriter, r *http.Request) {
 	rot.inProgress = false
 	if err != nil {
 		delete(s.st.Rotations, rot.ID)
-		apiError(w, 400, "BadRequest", "Failed to generate credentials: "+err.Error())
+		apiError(w, 400, "BadRequest", rotationCreateFailure(err))
+		return
+	}
+	if rot.MapClientID == rot.MapClientSecret {
+		// Checked with the names, inside the create's transaction, after
+		// Auth0 issued the secret ($throwOnConflictingSecrets in
+		// backend/src/ee/services/secret-rotation-v2/secret-rotation-v2-service.ts).
+		delete(s.st.Rotations, rot.ID)
+		apiError(w, 400, "BadRequest", fmt.Sprintf("Secrets mapping keys must be unique. \"%s, %s\" contains duplicate keys.", rot.MapClientID, rot.MapClientSecret))
 		return
 	}
 	var existing []string
@@ -203,7 +212,7 @@ func (s *Server) reserveRotation(w http.ResponseWriter, body *rotationBody) (rot
 	mapping := *body.SecretsMapping
 	conn := s.st.Connections[*body.ConnectionID]
 	if conn == nil {
-		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %q", *body.ConnectionID))
+		apiError(w, 404, "NotFound", fmt.Sprintf("Could not find App Connection with ID %s", *body.ConnectionID))
 		return nil, auth0Credentials{}, false
 	}
 	if conn.App != "" {
@@ -231,7 +240,7 @@ func (s *Server) reserveRotation(w http.ResponseWriter, body *rotationBody) (rot
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *rotation {
 	id := r.PathValue("id")
 	if !uuidRe.MatchString(id) {
-		validationError(w, []issue{{Code: "invalid_string", Path: []any{"rotationId"}, Message: "Invalid uuid"}})
+		validationError(w, []issue{{Code: "invalid_string", Validation: "uuid", Path: []any{"rotationId"}, Message: "Invalid uuid"}})
 		return nil
 	}
 	rot := s.st.Rotations[id]
@@ -255,7 +264,7 @@ func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
 	var issues []issue
 	for _, k := range []string{"projectId", "environment", "secretPath"} {
 		if q.Get(k) == "" {
-			issues = append(issues, issue{Code: "invalid_type", Path: []any{k}, Message: "Required"})
+			issues = append(issues, issue{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{k}, Message: "Required"})
 		}
 	}
 	if len(issues) > 0 {
@@ -284,7 +293,7 @@ func (s *Server) getRotationByName(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listRotations(w http.ResponseWriter, r *http.Request) {
 	projectID := r.URL.Query().Get("projectId")
 	if projectID == "" {
-		validationError(w, []issue{{Code: "invalid_type", Path: []any{"projectId"}, Message: "Required"}})
+		validationError(w, []issue{{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{"projectId"}, Message: "Required"}})
 		return
 	}
 	s.mu.Lock()
@@ -393,13 +402,22 @@ func (s *Server) deleteRotation(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var issues []issue
 	flags := map[string]bool{}
+	// Both are required (z.enum(["true", "false"]) in the route's querystring
+	// schema, backend/src/ee/routes/v2/secret-rotation-v2-routers/
+	// secret-rotation-v2-endpoints.ts): one left out is zod's Required, an
+	// empty one an invalid enum value.
 	for _, k := range []string{"deleteSecrets", "revokeGeneratedCredentials"} {
+		if _, sent := q[k]; !sent {
+			issues = append(issues, issue{Code: "invalid_type", Expected: "'true' | 'false'", Received: "undefined", Path: []any{k}, Message: "Required"})
+			continue
+		}
 		switch v := q.Get(k); v {
-		case "", "false":
+		case "false":
 		case "true":
 			flags[k] = true
 		default:
-			issues = append(issues, issue{Code: "invalid_enum_value", Path: []any{k}, Message: fmt.Sprintf("Invalid enum value. Expected 'true' | 'false', received '%s'", v)})
+			issues = append(issues, issue{Code: "invalid_enum_value", Received: v, Options: []any{"true", "false"}, Path: []any{k},
+				Message: fmt.Sprintf("Invalid enum value. Expected 'true' | 'false', received '%s'", v)})
 		}
 	}
 	if len(issues) > 0 {

@@ -171,7 +171,7 @@ func (s *Server) listFolders(w http.ResponseWriter, r *http.Request) {
 	var missing []issue
 	for _, name := range []string{"projectId", "environment", "path"} {
 		if _, ok := q[name]; !ok {
-			missing = append(missing, issue{Code: "invalid_type", Path: []any{name}, Message: "Required"})
+			missing = append(missing, issue{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{name}, Message: "Required"})
 		}
 	}
 	if len(missing) > 0 {

@@ -68,7 +68,7 @@ func (s *Server) getSecret(w http.ResponseWriter, r *http.Request, projectParam 
 	q := r.URL.Query()
 	projectID, env, path := q.Get(projectParam), q.Get("environment"), normalizeFolderPath(q.Get("secretPath"))
 	if projectID == "" || env == "" {
-		validationError(w, []issue{{Code: "invalid_type", Path: []any{projectParam}, Message: "Required"}})
+		validationError(w, []issue{{Code: "invalid_type", Expected: "string", Received: "undefined", Path: []any{projectParam}, Message: "Required"}})
 		return
 	}
 	name := r.PathValue("name")

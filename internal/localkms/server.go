@@ -52,7 +52,9 @@ type Options struct {
 	// 2025-06-22): the secrets under /api/v3/secrets/raw, the folders under
 	// /api/v1/folders, the project at /api/v1/workspace/{id}, and Fastify's
 	// route-missing 404 for /api/v4/secrets, /api/v2/folders and
-	// /api/v1/projects/{id} (SetOlderRelease switches at run time).
+	// /api/v1/projects/{id}; and app connections without projectId (none in
+	// its answers, a projectId sent ignored), as it has no project-scoped
+	// connections (SetOlderRelease switches at run time).
 	OlderRelease bool
 	// STSURL is where an AWS Auth login's signed request goes for a region
 	// (the server calls https://sts.<region>.amazonaws.com); tests point it
@@ -202,6 +204,10 @@ type secret struct {
 	Value       string `json:"value"`
 	Version     int    `json:"version"`
 	RotationID  string `json:"rotationId,omitempty"`
+	// CreatedAt and UpdatedAt are when the secret was made and last changed
+	// (zero in a state file written before they were kept).
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 func secretKey(projectID, env, path, key string) string {

@@ -223,6 +223,77 @@ func TestConnectionCheckAndDeleteMessages(t *testing.T) {
 	}
 }
 
+// A rotation delete must say both deleteSecrets and revokeGeneratedCredentials
+// (seen on the real server: 422, each "Required"); the rotation stays.
+func TestRotationDeleteFlagsRequired(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	id := w.create(w.connection(), nil)["id"].(string)
+	for _, c := range []struct {
+		query string
+		want  []map[string]any
+	}{
+		{"", []map[string]any{
+			{"code": "invalid_type", "expected": "'true' | 'false'", "received": "undefined", "path": []any{"deleteSecrets"}, "message": "Required"},
+			{"code": "invalid_type", "expected": "'true' | 'false'", "received": "undefined", "path": []any{"revokeGeneratedCredentials"}, "message": "Required"},
+		}},
+		{"?deleteSecrets=true", []map[string]any{
+			{"code": "invalid_type", "expected": "'true' | 'false'", "received": "undefined", "path": []any{"revokeGeneratedCredentials"}, "message": "Required"},
+		}},
+		{"?deleteSecrets=&revokeGeneratedCredentials=false", []map[string]any{
+			{"code": "invalid_enum_value", "received": "", "options": []any{"true", "false"}, "path": []any{"deleteSecrets"},
+				"message": "Invalid enum value. Expected 'true' | 'false', received ''"},
+		}},
+	} {
+		status, out := w.call("DELETE", rotationsRoute+"/"+id+c.query, nil)
+		got, _ := json.Marshal(out["message"])
+		want, _ := json.Marshal(c.want)
+		if status != 422 || out["error"] != "ValidationFailure" || string(got) != string(want) {
+			t.Errorf("DELETE %s: %d %v %s, want 422 %s", c.query, status, out["error"], got, want)
+		}
+	}
+	if status, out := w.call("GET", rotationsRoute+"/"+id, nil); status != 200 {
+		t.Errorf("the rotation did not survive the refused deletes: %d %v", status, out)
+	}
+}
+
+// Connection answers seen on the real server: a localhost domain is refused
+// before Auth0 is asked, an unknown id is named without quotes, and the
+// clients listing refuses a machine identity by its URL.
+func TestConnectionAnswersAsTheRealServer(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	conn := w.connection()
+	const unknown = "00000000-0000-4000-8000-000000000000"
+	for _, c := range []struct {
+		method, path string
+		body         any
+		status       int
+		name, msg    string
+	}{
+		{"POST", "/api/v1/app-connections/auth0", map[string]any{"name": "local", "method": "client-credentials",
+			"credentials": map[string]string{"domain": "LocalHost:1", "clientId": "rotator", "clientSecret": "x", "audience": w.tenant.ManagementAudience()}},
+			400, "BadRequest", "Local IPs not allowed as URL"},
+		{"PATCH", "/api/v1/app-connections/auth0/" + conn, map[string]any{
+			"credentials": map[string]string{"domain": "https://host.docker.internal", "clientId": "rotator", "clientSecret": "x", "audience": w.tenant.ManagementAudience()}},
+			400, "BadRequest", "Local IPs not allowed as URL"},
+		{"GET", "/api/v1/app-connections/auth0/" + unknown, nil, 404, "NotFound", "Could not find App Connection with ID " + unknown},
+		{"DELETE", "/api/v1/app-connections/auth0/" + unknown, nil, 404, "NotFound", "Could not find App Connection with ID " + unknown},
+		{"GET", "/api/v1/app-connections/auth0/" + conn + "/clients", nil, 403,
+			"Forbidden access to /api/v1/app-connections/auth0/" + conn + "/clients", "You are not allowed to access this resource"},
+		{"GET", "/api/v1/app-connections/auth0/not-a-uuid/clients?x=1", nil, 403,
+			"Forbidden access to /api/v1/app-connections/auth0/not-a-uuid/clients?x=1", "You are not allowed to access this resource"},
+	} {
+		status, out := w.call(c.method, c.path, c.body)
+		if status != c.status || out["error"] != c.name || out["message"] != c.msg || out["statusCode"] != float64(c.status) || out["reqId"] == nil {
+			t.Errorf("%s %s: %d %v, want %d %q %q", c.method, c.path, status, out, c.status, c.name, c.msg)
+		}
+	}
+	if n := w.tenant.Requests()["POST /oauth/token"]; n != 1 { // the connection's own, none for the refused ones
+		t.Errorf("the tenant saw %d token requests, want 1", n)
+	}
+}
+
 // framedRequest sends method to path with exactly this body framing: chunked
 // (Transfer-Encoding), a Content-Length, or (contentLength < 0, not chunked)
 // neither header at all, which Go's client never sends for a POST, so the
@@ -328,5 +399,83 @@ func TestBodyWithoutContentTypeRefused(t *testing.T) {
 	}
 	if status, body := w.framedRequest("DELETE", rotations+"/"+id+"?deleteSecrets=true&revokeGeneratedCredentials=false", "", "", true, 0); status != 200 {
 		t.Errorf("DELETE chunked without a content type: %d %s", status, body)
+	}
+}
+
+// Rotation create answers seen on the real server: an unknown environment
+// is a folder not found, an unknown connection id is named without quotes,
+// an application Auth0 does not know passes on Auth0's answer, equal mapped
+// names are refused after Auth0 issued the secret, and the number rules are
+// zod's too_small and too_big issues.
+func TestRotationCreateAnswersAsTheRealServer(t *testing.T) {
+	w := newWorld(t, "")
+	w.login()
+	conn := w.connection()
+	const unknown = "00000000-0000-4000-8000-000000000000"
+	body := func(extra map[string]any) map[string]any {
+		b := map[string]any{
+			"name": "rot", "projectId": "p", "connectionId": conn, "environment": "dev", "secretPath": "/a/b",
+			"rotationInterval": 3, "parameters": map[string]string{"clientId": "app"},
+			"secretsMapping": map[string]string{"clientId": "ID", "clientSecret": "SECRET"},
+		}
+		for k, v := range extra {
+			b[k] = v
+		}
+		return b
+	}
+	before := w.tenant.Secret("app")
+	for _, c := range []struct {
+		extra  map[string]any
+		status int
+		msg    string
+	}{
+		{map[string]any{"environment": "nope", "secretPath": "/"}, 400, `Could not find folder with path "/" in environment "nope" for project with ID "p"`},
+		{map[string]any{"connectionId": unknown}, 404, "Could not find App Connection with ID " + unknown},
+		{map[string]any{"parameters": map[string]string{"clientId": "no-such-app"}}, 400,
+			`Infisical encountered an issue while generating credentials with the configured inputs: ` +
+				`{"error":"Not Found","errorCode":"inexistent_client","message":"The client does not exist","statusCode":404}`},
+	} {
+		status, out := w.call("POST", rotationsRoute, body(c.extra))
+		if status != c.status || out["message"] != c.msg {
+			t.Errorf("create %v: %d %v, want %d %q", c.extra, status, out["message"], c.status, c.msg)
+		}
+	}
+	if w.tenant.Secret("app") != before {
+		t.Errorf("a refused create changed the application's secret")
+	}
+	status, out := w.call("POST", rotationsRoute, body(map[string]any{"secretsMapping": map[string]string{"clientId": "SAME", "clientSecret": "SAME"}}))
+	if status != 400 || out["message"] != `Secrets mapping keys must be unique. "SAME, SAME" contains duplicate keys.` {
+		t.Errorf("equal mapped names: %d %v", status, out["message"])
+	}
+	if w.tenant.Secret("app") == before {
+		t.Errorf("equal mapped names were refused before Auth0 was asked; the server asks it first")
+	}
+	if status, out := w.call("GET", rotationsRoute+"/rotation-name/rot?projectId=p&environment=nope&secretPath=/", nil); status != 400 ||
+		out["message"] != `Could not find folder with path "/" in environment "nope" for project with ID "p"` {
+		t.Errorf("read by name in an unknown environment: %d %v", status, out["message"])
+	}
+
+	status, out = w.call("POST", rotationsRoute, body(map[string]any{"rotationInterval": 0, "rotateAtUtc": map[string]int{"hours": 24, "minutes": -1}}))
+	want := []map[string]any{
+		{"code": "too_small", "minimum": 1, "type": "number", "inclusive": true, "exact": false, "path": []any{"rotationInterval"},
+			"message": "Number must be greater than or equal to 1"},
+		{"code": "too_big", "maximum": 23, "type": "number", "inclusive": true, "exact": false, "path": []any{"rotateAtUtc", "hours"},
+			"message": "Number must be less than or equal to 23"},
+		{"code": "too_small", "minimum": 0, "type": "number", "inclusive": true, "exact": false, "path": []any{"rotateAtUtc", "minutes"},
+			"message": "Number must be greater than or equal to 0"},
+	}
+	got, _ := json.Marshal(out["message"])
+	wantJSON, _ := json.Marshal(want)
+	if status != 422 || string(got) != string(wantJSON) {
+		t.Errorf("number rules: %d %s, want 422 %s", status, got, wantJSON)
+	}
+	for path, want := range map[string]string{
+		rotationsRoute + "/not-a-uuid": `[{"code":"invalid_string","message":"Invalid uuid","path":["rotationId"],"validation":"uuid"}]`,
+		rotationsRoute:                 `[{"code":"invalid_type","expected":"string","message":"Required","path":["projectId"],"received":"undefined"}]`,
+	} {
+		status, out := w.call("GET", path, nil)
+		if got, _ := json.Marshal(out["message"]); status != 422 || string(got) != want {
+			t.Errorf("GET %s: %d %s, want 422 %s", path, status, got, want)
+		}
 	}
 }

@@ -136,11 +136,12 @@ func (s *Server) PutSecret(projectID, env, path, name, value string) {
 	k := secretKey(projectID, env, path, name)
 	sec := s.st.Secrets[k]
 	if sec == nil {
-		sec = &secret{ID: randomSecret(8), ProjectID: projectID, Environment: env, Path: path, Key: name}
+		sec = &secret{ID: randomSecret(8), ProjectID: projectID, Environment: env, Path: path, Key: name, CreatedAt: s.now()}
 		s.st.Secrets[k] = sec
 	}
 	sec.Value = value
 	sec.Version++
+	sec.UpdatedAt = s.now()
 }
 
 // SetAIAccessPolicy sets the AI-access policy of a folder, as a project

@@ -127,8 +127,8 @@ type Options struct {
 	// secret-rotation routes (localkms.Options.WithoutRotationRoutes).
 	WithoutRotationRoutes bool
 	// OlderRelease starts the local KMS as a release without the newer read
-	// routes: v3 secrets, v1 folders and workspace, no v4
-	// (localkms.Options.OlderRelease).
+	// routes: v3 secrets, v1 folders and workspace, no v4; app connections
+	// without projectId (localkms.Options.OlderRelease).
 	OlderRelease bool
 }
 

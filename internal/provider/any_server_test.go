@@ -685,3 +685,124 @@ action "hanzokms_auth0_client_secret_rotation_rotate" "now" {
 	wd.Run("plan", "-input=false", "-no-color", "-detailed-exitcode")
 	wd.Run("destroy", "-input=false", "-no-color", "-auto-approve")
 }
+
+// The server release the real-server leg runs (the backend as of 2025-06-22)
+// has no project-scoped app connections: a create with projectId answers 200
+// without the field. The provider deletes that connection again and fails
+// naming project_id; the same name is then free for a connection without
+// project_id (names are unique in the organization), so nothing was left.
+// The local KMS plays that release here (SetOlderRelease).
+func TestAccAnyServer_connectionProjectIDOnAnOlderRelease(t *testing.T) {
+	env := acctest.StartAnyServer(t)
+	if env.Real == nil {
+		env.KMS.SetOlderRelease(true)
+	}
+	conn := acctest.Resource("hanzokms_app_connection_auth0", "test").
+		Str("name", env.Name("project-scoped")).
+		Str("domain", env.Tenant.Domain()).
+		Str("client_id", acctest.ManagementClientID).
+		Str("client_secret", env.Tenant.Secret(acctest.ManagementClientID))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: withProvider(env, conn.Clone().Str("project_id", env.ProjectID)),
+				ExpectError: wrapTolerant(`(?s)Server release does not support project_id.*no projectId field.*Omit project_id.*` +
+					`has been deleted again`),
+			},
+			{
+				Config: withProvider(env, conn),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectionAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
+
+// A connection a rotation still uses cannot be deleted: the server refuses
+// with 400 "Cannot delete App Connection with existing connections. ...";
+// the destroy fails with that reason and keeps the connection in state, and
+// succeeds once the rotation is gone.
+func TestAccAnyServer_connectionInUseIsNotDeleted(t *testing.T) {
+	env := acctest.StartAnyServer(t)
+	addApp(env, "app-in-use")
+	conn := acctest.Resource("hanzokms_app_connection_auth0", "test").
+		Str("name", env.Name("in-use")).
+		Str("domain", env.Tenant.Domain()).
+		Str("client_id", acctest.ManagementClientID).
+		Str("client_secret", env.Tenant.Secret(acctest.ManagementClientID))
+	var connectionID, rotationID string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: withProvider(env, conn),
+				Check: func(s *terraform.State) error {
+					// A rotation made outside Terraform uses the connection.
+					connectionID = s.RootModule().Resources[connectionAddr].Primary.ID
+					rot, err := env.Client.CreateAuth0ClientSecretRotation(context.Background(), kms.CreateAuth0ClientSecretRotationRequest{
+						Name: "outside", ProjectID: env.ProjectID, ConnectionID: connectionID,
+						Environment: "dev", SecretPath: "/", IsAutoRotationEnabled: false, RotationInterval: 30,
+						Parameters:     kms.Auth0RotationParameters{ClientID: "app-in-use"},
+						SecretsMapping: kms.Auth0SecretsMapping{ClientID: "IN_USE_CLIENT_ID", ClientSecret: "IN_USE_CLIENT_SECRET"},
+					})
+					if err != nil {
+						return err
+					}
+					rotationID = rot.ID
+					return nil
+				},
+			},
+			{
+				Config:  withProvider(env, conn),
+				Destroy: true,
+				ExpectError: wrapTolerant(`(?s)Could not delete the Auth0 app connection.*HTTP 400.*` +
+					`Cannot delete App Connection with existing connections. Remove all existing connections and try again.*` +
+					`still uses this connection: a secret rotation`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := env.Client.GetAuth0Connection(context.Background(), connectionID); err != nil {
+						t.Errorf("the connection in use is gone after the refused destroy: %v", err)
+					}
+					if err := env.Client.DeleteAuth0ClientSecretRotation(context.Background(), rotationID,
+						kms.DeleteOptions{DeleteSecrets: true, RevokeGeneratedCredentials: true}); err != nil {
+						t.Errorf("deleting the rotation: %v", err)
+					}
+				},
+				Config:           withProvider(env, conn),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := env.Client.GetAuth0Connection(context.Background(), connectionID); !kms.IsNotFound(err) {
+				return fmt.Errorf("connection %s after destroy: want not found, got %v", connectionID, err)
+			}
+			return nil
+		},
+	})
+}
+
+// A connection to localhost is refused by the server itself (its URL check
+// refuses the name localhost always), which the preflight, turned off here,
+// would otherwise have met first.
+func TestAccAnyServer_connectionToLocalhostRefused(t *testing.T) {
+	env := acctest.StartAnyServer(t)
+	conn := acctest.Resource("hanzokms_app_connection_auth0", "test").
+		Str("name", env.Name("localhost")).
+		Str("domain", "localhost:1").
+		Str("client_id", acctest.ManagementClientID).
+		Str("client_secret", env.Tenant.Secret(acctest.ManagementClientID)).
+		Bool("preflight", false)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      withProvider(env, conn),
+			ExpectError: wrapTolerant(`(?s)Could not create the Auth0 app connection.*HTTP 400.*Local IPs not allowed as URL.*domain that is localhost`),
+		}},
+	})
+}

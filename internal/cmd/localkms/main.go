@@ -130,7 +130,7 @@ func main() {
 	azureEnvOut := flag.String("azure-env-out", "", "write IDENTITY_ENDPOINT and IDENTITY_HEADER (export lines) to this file")
 	quiet := flag.Bool("quiet", false, "do not log requests")
 	withoutRotations := flag.Bool("without-rotation-routes", false, "serve no secret-rotation routes, as a KMS build without the secret-rotation router: each rotation request gets the framework's 404 for an unknown route (with -state-file, restart with and without it to see a client meet such a build)")
-	olderRelease := flag.Bool("older-release", false, "answer as a release without the newer read routes (Infisical's backend as of 2025-06-22): v3 secrets, v1 folders and workspace; the v4 secret routes, /api/v2/folders and /api/v1/projects get the framework's 404 for an unknown route")
+	olderRelease := flag.Bool("older-release", false, "answer as a release without the newer read routes (Infisical's backend as of 2025-06-22): v3 secrets, v1 folders and workspace; the v4 secret routes, /api/v2/folders and /api/v1/projects get the framework's 404 for an unknown route; app connections have no projectId")
 	var identities, projects, oidcIdentities, kubernetesIdentities, awsIdentities listFlag
 	var gcpServiceAccounts, gcpIdentities, azureIdentities listFlag
 	flag.Var(&gcpServiceAccounts, "gcp-service-account", "a service account that exists, as email[:creator,...] (the accounts allowed to sign JWTs for it; repeatable; needs -with-gcp)")
