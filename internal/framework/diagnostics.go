@@ -1,43 +1,20 @@
-package provider
+package framework
+
+// What a failed request tells the practitioner: the diagnostics every
+// resource, data source and action builds from a KMS client error.
 
 import (
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
-// clientFrom takes the provider's client out of ProviderData. Nil data means
-// the provider is not configured yet (validation, or a configuration that is
-// only known after apply); the caller then must not need the API.
-func clientFrom(data any, diags *diag.Diagnostics) *kms.Client {
-	if data == nil {
-		return nil
-	}
-	pd, ok := data.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; please report this bug", data))
-		return nil
-	}
-	return pd.client
-}
-
-func requireClient(client *kms.Client, diags *diag.Diagnostics) bool {
-	if client == nil {
-		diags.AddError("Hanzo KMS provider not configured",
-			"The provider configuration is not known yet (it depends on values known only after apply), so the KMS cannot be reached. "+
-				"Set host and credentials from values known at plan time, or from environment variables.")
-		return false
-	}
-	return true
-}
-
-// apiErrorDetail renders a client error for a diagnostic. The kms client's
+// APIErrorDetail renders a client error for a diagnostic. The kms client's
 // errors carry the server's message and reqId, never a secret.
-func apiErrorDetail(err error) string {
+func APIErrorDetail(err error) string {
 	if kms.IsAmbiguous(err) {
 		return err.Error() + "\n\nThe KMS may or may not have carried out the request. Run terraform plan (a refresh) to see where things stand before trying again."
 	}
@@ -46,7 +23,7 @@ func apiErrorDetail(err error) string {
 		return err.Error() + "\n\n" + routeNotFoundAdvice(apiErr)
 	}
 	if kms.IsWebPage(err) {
-		return err.Error() + "\n\nCheck host (or " + EnvHost + "): it must be the address the KMS is served at, with exactly the " +
+		return err.Error() + "\n\nCheck host (or " + envvar.Host + "): it must be the address the KMS is served at, with exactly the " +
 			"path prefix a reverse proxy puts it under (if any) and no API path."
 	}
 	return err.Error()
@@ -73,8 +50,8 @@ func routeNotFoundAdvice(apiErr *kms.APIError) string {
 	return fmt.Sprintf("The server at %s does not serve the route %s %s: that is not an answer about the object asked for, "+
 		"which may well still exist. Check host (or %s): it must be the address the KMS is served at, with exactly the path prefix "+
 		"a reverse proxy puts it under (if any) and no API path; and check that the KMS at that address serves %s.",
-		host, apiErr.Method, apiErr.Path, EnvHost, feature)
+		host, apiErr.Method, apiErr.Path, envvar.Host, feature)
 }
 
-// keptInState is added to a failed read that did not prove the object gone.
-const keptInState = "\n\nNothing was removed from the Terraform state: only the KMS answering that the object does not exist does that."
+// KeptInState is added to a failed read that did not prove the object gone.
+const KeptInState = "\n\nNothing was removed from the Terraform state: only the KMS answering that the object does not exist does that."

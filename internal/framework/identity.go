@@ -1,4 +1,4 @@
-package provider
+package framework
 
 import (
 	"context"
@@ -22,8 +22,8 @@ import (
 // configuration. An identity of one attribute keeps `import { identity = {
 // id = ... } }` as short as an import by string id.
 
-// idIdentitySchema is the identity schema of a resource identified by its id.
-func idIdentitySchema(what string) identityschema.Schema {
+// IDIdentitySchema is the identity schema of a resource identified by its id.
+func IDIdentitySchema(what string) identityschema.Schema {
 	return identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"id": identityschema.StringAttribute{
@@ -34,18 +34,18 @@ func idIdentitySchema(what string) identityschema.Schema {
 	}
 }
 
-// setIDIdentity records id as the resource's identity. identity is nil when
+// SetIDIdentity records id as the resource's identity. identity is nil when
 // the CLI does not support resource identity (Terraform < 1.12, OpenTofu).
-func setIDIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
+func SetIDIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
 	if identity == nil || id.IsNull() || id.IsUnknown() {
 		return
 	}
 	diags.Append(identity.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// idFromIdentity reads the id an `import` block's identity gives, checked as
+// IDFromIdentity reads the id an `import` block's identity gives, checked as
 // a UUID, adding an error naming the attribute when it is not one.
-func idFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, what string, diags *diag.Diagnostics) (string, bool) {
+func IDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, what string, diags *diag.Diagnostics) (string, bool) {
 	if identity == nil {
 		diags.AddError("Missing import ID", fmt.Sprintf("Import the %s by its ID, or with an import block's identity = { id = ... }.", what))
 		return "", false
@@ -56,9 +56,9 @@ func idFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, what 
 		return "", false
 	}
 	raw := strings.TrimSpace(id.ValueString())
-	if !uuidPattern.MatchString(raw) {
+	if !UUIDPattern.MatchString(raw) {
 		diags.AddAttributeError(path.Root("id"), "Invalid import identity",
-			fmt.Sprintf("identity.id %q: expected the %s's ID, %s", id.ValueString(), what, uuidRule))
+			fmt.Sprintf("identity.id %q: expected the %s's ID, %s", id.ValueString(), what, UUIDRule))
 		return "", false
 	}
 	return strings.ToLower(raw), true

@@ -1,4 +1,4 @@
-package provider
+package framework
 
 import (
 	"context"
@@ -23,8 +23,8 @@ import (
 // byte, for this resource, its import, the data sources and the list
 // resource alike, and the configuration says exactly what is stored.
 
-// serverTrimmed refuses a value with white space at either end.
-func serverTrimmed() validator.String { return serverTrimmedValidator{} }
+// ServerTrimmed refuses a value with white space at either end.
+func ServerTrimmed() validator.String { return serverTrimmedValidator{} }
 
 type serverTrimmedValidator struct{}
 
@@ -59,8 +59,8 @@ func (serverTrimmedValidator) ValidateString(_ context.Context, req validator.St
 
 var _ validator.String = serverTrimmedValidator{}
 
-// jsTrim is JavaScript's String.prototype.trim, which the KMS applies.
-func jsTrim(s string) string { return strings.TrimFunc(s, isJSWhiteSpace) }
+// JSTrim is JavaScript's String.prototype.trim, which the KMS applies.
+func JSTrim(s string) string { return strings.TrimFunc(s, isJSWhiteSpace) }
 
 // isJSWhiteSpace is what JavaScript's trim removes: white space (tab,
 // vertical tab, form feed, space, no-break space, the byte order mark,

@@ -1,4 +1,4 @@
-package provider
+package framework
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestServerTrimmedRefusesWhatTheKMSTrims(t *testing.T) {
 		"nbsp\u00a0\u2009": `description ends with "\u00a0\u2009"`,
 	} {
 		resp := &validator.StringResponse{}
-		serverTrimmed().ValidateString(context.Background(), validator.StringRequest{
+		ServerTrimmed().ValidateString(context.Background(), validator.StringRequest{
 			Path: path.Root("description"), ConfigValue: types.StringValue(value),
 		}, resp)
 		if want == "" {

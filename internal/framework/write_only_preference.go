@@ -1,4 +1,4 @@
-package provider
+package framework
 
 import (
 	"context"
@@ -10,13 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// preferWriteOnly warns, on a CLI that can send write-only attributes, that a
+// PreferWriteOnly warns, on a CLI that can send write-only attributes, that a
 // secret set in its stored attribute would be kept out of state by its
 // write-only twin. The decision is stringvalidator.PreferWriteOnlyAttribute's
 // (the CLI's capability, a value set); its warning is raised again on the
 // resource rather than the attribute, because a CLI shows the configuration
 // line of an attribute's diagnostic, and that line may hold the secret itself.
-func preferWriteOnly(storedAttribute, writeOnlyAttribute string) validator.String {
+func PreferWriteOnly(storedAttribute, writeOnlyAttribute string) validator.String {
 	return preferWriteOnlyValidator{
 		stored: storedAttribute, writeOnly: writeOnlyAttribute,
 		inner: stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot(writeOnlyAttribute)),

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"context"
@@ -15,14 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-)
-
-// Environment variables of AWS IAM Auth (the AWS SDK's own, such as
-// AWS_REGION and AWS_PROFILE, apply too).
-const (
-	EnvAWSIAMIdentityID = "HANZO_KMS_AWS_IAM_IDENTITY_ID"
-	EnvAWSIAMRegion     = "HANZO_KMS_AWS_IAM_REGION"
 )
 
 // awsIAMLoginOption is the AWS identity of wherever Terraform runs (EC2,
@@ -33,23 +27,23 @@ var awsIAMLoginOption = loginOption{
 	doc:   "AWS IAM Auth (`aws_iam_identity_id`, with the AWS credentials of the environment)",
 	attributes: []loginAttribute{
 		{
-			name: "aws_iam_identity_id", env: EnvAWSIAMIdentityID, identityID: true,
+			name: "aws_iam_identity_id", env: envvar.AWSIAMIdentityID, identityID: true,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "ID of a machine identity with AWS Auth: the provider signs an `sts:GetCallerIdentity` " +
 					"request with the AWS credentials of the environment (the AWS SDK's chain: environment variables, shared " +
 					"config and credentials files with `AWS_PROFILE`, web identity as on EKS, ECS and EC2 metadata) and the KMS " +
 					"sends it to AWS STS, then matches the answered account and ARN against the identity's. No AWS credential " +
 					"leaves the machine: only the signature does. Conflicts with the other login methods' attributes. May also " +
-					"be set with `" + EnvAWSIAMIdentityID + "`.",
+					"be set with `" + envvar.AWSIAMIdentityID + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "aws_iam_region", env: EnvAWSIAMRegion,
+			name: "aws_iam_region", env: envvar.AWSIAMRegion,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "AWS region whose STS endpoint (`sts.<region>.amazonaws.com`) the request is signed for; " +
 					"the KMS sends it there. Defaults to the AWS SDK's region (`AWS_REGION`, `AWS_DEFAULT_REGION`, or the " +
-					"profile's `region`); with none of them set, configuring fails. May also be set with `" + EnvAWSIAMRegion + "`.",
+					"profile's `region`); with none of them set, configuring fails. May also be set with `" + envvar.AWSIAMRegion + "`.",
 				Optional: true,
 			},
 		},
@@ -100,7 +94,7 @@ func prepareAWSIAMLogin(s settings) (chosenLogin, diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("aws_iam_region"), "Missing AWS region",
 			fmt.Sprintf("AWS IAM Auth signs its request for a regional STS endpoint (sts.<region>.amazonaws.com), which the KMS "+
 				"then calls, and no region is set. Set aws_iam_region (or %s), or AWS_REGION, to the region Terraform runs "+
-				"in, e.g. us-east-1.", EnvAWSIAMRegion))
+				"in, e.g. us-east-1.", envvar.AWSIAMRegion))
 		return nil, diags
 	case !awsRegionPattern.MatchString(login.region):
 		diags.AddAttributeError(path.Root("aws_iam_region"), "Invalid AWS region",
@@ -161,7 +155,7 @@ func (a awsIAMLogin) explainRefusal(err error) (string, bool) {
 			"with an allowed role or user. (`aws sts get-caller-identity` shows the ARN of the current credentials.)", true
 	case strings.Contains(msg, "Invalid AWS region"):
 		return fmt.Sprintf("The KMS did not accept the region the request was signed for (%q, from %s): set aws_iam_region "+
-			"(or %s) to an AWS region such as us-east-1.", a.region, a.regionSetting, EnvAWSIAMRegion), true
+			"(or %s) to an AWS region such as us-east-1.", a.region, a.regionSetting, envvar.AWSIAMRegion), true
 	case apiErr.StatusCode == http.StatusInternalServerError:
 		// The KMS answers a refusal by STS (an invalid or expired key, a
 		// session token that has expired, a clock too far off) as a 500.

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"errors"
@@ -11,15 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-)
-
-// Environment variables of Azure Auth (IDENTITY_ENDPOINT and IDENTITY_HEADER,
-// set by App Service and Container Apps, apply too).
-const (
-	EnvAzureIdentityID              = "HANZO_KMS_AZURE_IDENTITY_ID"
-	EnvAzureResource                = "HANZO_KMS_AZURE_RESOURCE"
-	EnvAzureManagedIdentityClientID = "HANZO_KMS_AZURE_MANAGED_IDENTITY_CLIENT_ID"
 )
 
 // azureLoginOption is the Azure managed identity of wherever Terraform runs
@@ -29,31 +22,31 @@ var azureLoginOption = loginOption{
 	doc:   "Azure Auth (`azure_identity_id`, with the managed identity's access token)",
 	attributes: []loginAttribute{
 		{
-			name: "azure_identity_id", env: EnvAzureIdentityID, identityID: true,
+			name: "azure_identity_id", env: envvar.AzureIdentityID, identityID: true,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "ID of a machine identity with Azure Auth: the provider asks the managed identity of the " +
 					"machine for an access token for `azure_resource` (from the instance metadata service, or from " +
 					"`IDENTITY_ENDPOINT` with `IDENTITY_HEADER` on App Service and Container Apps), and the KMS checks it with " +
 					"the signing keys of the identity's tenant, then the tenant and the service principal (object id) against " +
 					"the identity's. Conflicts with the other login methods' attributes. May also be set with `" +
-					EnvAzureIdentityID + "`.",
+					envvar.AzureIdentityID + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "azure_resource", env: EnvAzureResource,
+			name: "azure_resource", env: envvar.AzureResource,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "The resource the access token is asked for, which must be the identity's Azure Auth " +
 					"resource (the token's audience). Defaults to `" + kms.DefaultAzureResource + "`, the KMS's default. May " +
-					"also be set with `" + EnvAzureResource + "`.",
+					"also be set with `" + envvar.AzureResource + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "azure_managed_identity_client_id", env: EnvAzureManagedIdentityClientID,
+			name: "azure_managed_identity_client_id", env: envvar.AzureManagedIdentityClientID,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "Client id of a user-assigned managed identity to use, when the machine has several; the " +
-					"system-assigned identity by default. May also be set with `" + EnvAzureManagedIdentityClientID + "`.",
+					"system-assigned identity by default. May also be set with `" + envvar.AzureManagedIdentityClientID + "`.",
 				Optional: true,
 			},
 		},
@@ -98,7 +91,7 @@ func (a azureLogin) explainRefusal(err error) (string, bool) {
 		return "No managed identity access token could be obtained: Azure Auth runs on Azure with a managed identity " +
 			"(a VM or scale set with an identity assigned, AKS, App Service or Container Apps with an identity turned on). " +
 			"With several user-assigned identities, set azure_managed_identity_client_id (or " +
-			EnvAzureManagedIdentityClientID + ").", true
+			envvar.AzureManagedIdentityClientID + ").", true
 	}
 	var apiErr *kms.APIError
 	if !errors.As(err, &apiErr) {
@@ -112,7 +105,7 @@ func (a azureLogin) explainRefusal(err error) (string, bool) {
 	case strings.Contains(msg, "audience invalid"):
 		return fmt.Sprintf("The access token was issued for the resource %q, not the identity's resource (%s): set "+
 			"azure_resource (or %s) to the identity's Azure Auth resource, or change the identity's resource.",
-			a.resource, msg, EnvAzureResource), true
+			a.resource, msg, envvar.AzureResource), true
 	case strings.Contains(msg, "issuer invalid") || strings.Contains(msg, "Invalid signing key") || msg == "Tenant ID mismatch":
 		return "The access token comes from another Azure AD tenant than the identity's: set the identity's Azure Auth tenant " +
 			"id to the managed identity's tenant (the Directory ID of the subscription it lives in).", true

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"syscall"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -26,7 +27,7 @@ func kmsLoginFailure(err error, host string) (summary, detail string) {
 type connectionHint struct{ summary, advice string }
 
 func kmsConnectionHint(err error, host string) connectionHint {
-	hostSetting := "host (or " + EnvHost + ")"
+	hostSetting := "host (or " + envvar.Host + ")"
 	var apiErr *kms.APIError
 	if errors.As(err, &apiErr) {
 		switch apiErr.StatusCode {
@@ -34,7 +35,7 @@ func kmsConnectionHint(err error, host string) connectionHint {
 			return connectionHint{"Hanzo KMS authentication failed", fmt.Sprintf(
 				"The KMS at %s refused the machine identity. Check client_id and client_secret (or %s and %s), or "+
 					"token (or %s). A refused login is not retried: repeated failures lock the identity for a few minutes.",
-				host, EnvClientID, EnvClientSecret, EnvToken)}
+				host, envvar.ClientID, envvar.ClientSecret, envvar.Token)}
 		case http.StatusNotFound:
 			if !apiErr.RouteNotFound() {
 				break // the KMS itself answered: it is there, and says what it did not find
@@ -65,7 +66,7 @@ func kmsConnectionHint(err error, host string) connectionHint {
 		return connectionHint{"Hanzo KMS certificate not trusted", fmt.Sprintf(
 			"The KMS at %s presented a certificate signed by an authority this machine does not trust. For a KMS "+
 				"behind a private TLS chain, set ca_certificate (or %s) to the PEM of that chain's root CA.",
-			host, EnvCACertificate)}
+			host, envvar.CACertificate)}
 	}
 	var hostnameErr x509.HostnameError
 	if errors.As(err, &hostnameErr) {
@@ -94,10 +95,10 @@ func kmsConnectionHint(err error, host string) connectionHint {
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {
 		return connectionHint{"Hanzo KMS did not answer in time", fmt.Sprintf(
 			"The KMS at %s did not answer within request_timeout (or %s). A firewall or proxy may be dropping "+
-				"the connection; check %s, or raise the timeout for a slow network.", host, EnvRequestTimeout, hostSetting)}
+				"the connection; check %s, or raise the timeout for a slow network.", host, envvar.RequestTimeout, hostSetting)}
 	}
 	return connectionHint{"Could not reach Hanzo KMS", fmt.Sprintf(
 		"The login to the KMS at %s failed before the KMS could judge the credentials. Check %s, the network "+
 			"between this machine and the KMS, and ca_certificate (or %s) for a private TLS chain.",
-		host, hostSetting, EnvCACertificate)}
+		host, hostSetting, envvar.CACertificate)}
 }

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 )
 
 // The causes the acceptance tests cannot stage cheaply; the others run on
-// the real CLI in provider_host_errors_test.go.
+// the real CLI in internal/provider/provider_host_errors_test.go.
 func TestKMSLoginFailureNamesTheCause(t *testing.T) {
 	const host = "https://kms.example.com"
 	cases := []struct {

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"errors"
@@ -14,16 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-)
-
-// Environment variables of GCP Auth (Google's own, such as
-// GOOGLE_APPLICATION_CREDENTIALS and GCE_METADATA_HOST, apply too).
-const (
-	EnvGCPIdentityID             = "HANZO_KMS_GCP_IDENTITY_ID"
-	EnvGCPAuthType               = "HANZO_KMS_GCP_AUTH_TYPE"
-	EnvGCPServiceAccountEmail    = "HANZO_KMS_GCP_SERVICE_ACCOUNT_EMAIL"
-	EnvGCPIAMCredentialsEndpoint = "HANZO_KMS_GCP_IAM_CREDENTIALS_ENDPOINT"
 )
 
 // gcpLoginOption is the Google Cloud identity of wherever Terraform runs:
@@ -34,46 +26,46 @@ var gcpLoginOption = loginOption{
 	doc:   "GCP Auth (`gcp_identity_id`, with the instance's identity token or a JWT signed for a service account)",
 	attributes: []loginAttribute{
 		{
-			name: "gcp_identity_id", env: EnvGCPIdentityID, identityID: true,
+			name: "gcp_identity_id", env: envvar.GCPIdentityID, identityID: true,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "ID of a machine identity with GCP Auth. With `gcp_auth_type = \"gce\"` (the default) the " +
 					"provider asks the GCE metadata server (`GCE_METADATA_HOST`, or metadata.google.internal) for an identity " +
 					"token of the instance's service account with this id as audience, in the full format, and the KMS checks " +
 					"it with Google's certificates against the identity's allowed service accounts, projects and zones. With " +
 					"`gcp_auth_type = \"iam\"` see `gcp_service_account_email`. Conflicts with the other login methods' " +
-					"attributes. May also be set with `" + EnvGCPIdentityID + "`.",
+					"attributes. May also be set with `" + envvar.GCPIdentityID + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "gcp_auth_type", env: EnvGCPAuthType,
+			name: "gcp_auth_type", env: envvar.GCPAuthType,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "The identity's GCP Auth type: `gce` (Compute Engine, GKE nodes, Cloud Run, Cloud Build: " +
 					"the metadata server's identity token; the default) or `iam` (a JWT signed by the IAM Credentials API for " +
 					"`gcp_service_account_email`). It must be the type the identity is configured with. May also be set with `" +
-					EnvGCPAuthType + "`.",
+					envvar.GCPAuthType + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(kms.GCPAuthTypeGCE, kms.GCPAuthTypeIAM)},
 			},
 		},
 		{
-			name: "gcp_service_account_email", env: EnvGCPServiceAccountEmail,
+			name: "gcp_service_account_email", env: envvar.GCPServiceAccountEmail,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "For `gcp_auth_type = \"iam\"` (and required by it): the service account " +
 					"(`name@project.iam.gserviceaccount.com`) the JWT is signed for, with the IAM Credentials API's " +
 					"`signJwt`. The call is made with the Google Application Default Credentials of the environment " +
 					"(`GOOGLE_APPLICATION_CREDENTIALS`, gcloud's, or the metadata server's), which need " +
 					"`iam.serviceAccounts.signJwt` on this account (Service Account Token Creator, or being it). May also be " +
-					"set with `" + EnvGCPServiceAccountEmail + "`.",
+					"set with `" + envvar.GCPServiceAccountEmail + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "gcp_iam_credentials_endpoint", env: EnvGCPIAMCredentialsEndpoint,
+			name: "gcp_iam_credentials_endpoint", env: envvar.GCPIAMCredentialsEndpoint,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "For `gcp_auth_type = \"iam\"`: the IAM Credentials API's base URL, for a Private Service " +
 					"Connect endpoint. Defaults to `" + kms.DefaultIAMCredentialsURL + "`. May also be set with `" +
-					EnvGCPIAMCredentialsEndpoint + "`.",
+					envvar.GCPIAMCredentialsEndpoint + "`.",
 				Optional: true,
 			},
 		},
@@ -104,7 +96,7 @@ func prepareGCPLogin(s settings) (chosenLogin, diag.Diagnostics) {
 			diags.AddAttributeError(path.Root("gcp_auth_type"), "Incomplete GCP Auth login",
 				fmt.Sprintf("%s is set, which only applies to gcp_auth_type \"iam\", but gcp_auth_type (or %s) is not set "+
 					"(it defaults to \"gce\"). Set gcp_auth_type to \"iam\" if the identity's GCP Auth type is IAM, or remove "+
-					"gcp_service_account_email.", s.namedAttr("gcp_service_account_email"), EnvGCPAuthType))
+					"gcp_service_account_email.", s.namedAttr("gcp_service_account_email"), envvar.GCPAuthType))
 			return nil, diags
 		}
 	}
@@ -125,7 +117,7 @@ func prepareGCPLogin(s settings) (chosenLogin, diag.Diagnostics) {
 			diags.AddAttributeError(path.Root("gcp_service_account_email"), "Incomplete GCP Auth login",
 				fmt.Sprintf("%s is \"iam\", which signs a JWT for a service account, but gcp_service_account_email (or %s) "+
 					"is not set: set the service account's email (name@project.iam.gserviceaccount.com).",
-					s.namedAttr("gcp_auth_type"), EnvGCPServiceAccountEmail))
+					s.namedAttr("gcp_auth_type"), envvar.GCPServiceAccountEmail))
 			return nil, diags
 		case !gcpServiceAccountEmail.MatchString(login.email):
 			diags.AddAttributeError(path.Root("gcp_service_account_email"), "Invalid GCP service account",
@@ -214,7 +206,7 @@ func (g gcpLogin) explainRefusal(err error) (string, bool) {
 	case strings.Contains(msg, "Invalid service account identifier"):
 		return fmt.Sprintf("The KMS's identity %s has GCP Auth type IAM, which needs a JWT signed for a service account "+
 			"(name@project.iam.gserviceaccount.com); this login sent something else. Set gcp_auth_type = \"iam\" (or %s) "+
-			"and gcp_service_account_email, or change the identity's type to GCE.", g.identityID, EnvGCPAuthType), true
+			"and gcp_service_account_email, or change the identity's type to GCE.", g.identityID, envvar.GCPAuthType), true
 	case strings.Contains(msg, "Invalid audience in GCP IAM Token"):
 		return fmt.Sprintf("The signed JWT's audience is not the identity id: check %s.", identity), true
 	case apiErr.StatusCode == http.StatusForbidden && apiErr.ErrorName == "TokenError":
@@ -223,7 +215,7 @@ func (g gcpLogin) explainRefusal(err error) (string, bool) {
 	case apiErr.StatusCode == http.StatusInternalServerError && g.authType == kms.GCPAuthTypeGCE:
 		return fmt.Sprintf("The KMS could not verify the identity token with Google's certificates and does not say why. "+
 			"Most often the identity's GCP Auth type is IAM while this login is gce (set gcp_auth_type = \"iam\" or %s), "+
-			"or this machine's clock is off; check %s too.", EnvGCPAuthType, identity), true
+			"or this machine's clock is off; check %s too.", envvar.GCPAuthType, identity), true
 	case apiErr.StatusCode == http.StatusInternalServerError:
 		return fmt.Sprintf("The KMS could not fetch the public keys of %s from Google (an unknown service account?) or "+
 			"could not read the JWT; if the identity's GCP Auth type is GCE, set gcp_auth_type = \"gce\".", g.email), true

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"errors"
@@ -9,14 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-)
-
-// Environment variables of Kubernetes Auth.
-const (
-	EnvKubernetesIdentityID              = "HANZO_KMS_KUBERNETES_IDENTITY_ID"
-	EnvKubernetesServiceAccountTokenPath = "HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH"
-	EnvKubernetesServiceAccountToken     = "HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN"
 )
 
 // kubernetesLoginOption is a pod's service account token, which the KMS
@@ -27,32 +21,32 @@ var kubernetesLoginOption = loginOption{
 	doc:   "Kubernetes Auth (`kubernetes_identity_id`, with the pod's service account token)",
 	attributes: []loginAttribute{
 		{
-			name: "kubernetes_identity_id", env: EnvKubernetesIdentityID, identityID: true,
+			name: "kubernetes_identity_id", env: envvar.KubernetesIdentityID, identityID: true,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "ID of a machine identity with Kubernetes Auth: the provider logs in with the service " +
 					"account token of the pod it runs in, which the KMS checks with the cluster's TokenReview API against " +
 					"the identity's allowed namespaces, service account names and audience. Conflicts with the other login " +
-					"methods' attributes. May also be set with `" + EnvKubernetesIdentityID + "`.",
+					"methods' attributes. May also be set with `" + envvar.KubernetesIdentityID + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "kubernetes_service_account_token_path", env: EnvKubernetesServiceAccountTokenPath,
+			name: "kubernetes_service_account_token_path", env: envvar.KubernetesServiceAccountTokenPath,
 			conflictsWith: []string{"kubernetes_service_account_token"},
 			schema: schema.StringAttribute{
 				MarkdownDescription: "Path of the service account token file, read again at every login (the kubelet " +
 					"rotates projected tokens). Defaults to `" + kms.DefaultKubernetesServiceAccountTokenPath + "`; point it " +
 					"at a projected token volume when the identity requires an audience. Conflicts with " +
-					"`kubernetes_service_account_token`. May also be set with `" + EnvKubernetesServiceAccountTokenPath + "`.",
+					"`kubernetes_service_account_token`. May also be set with `" + envvar.KubernetesServiceAccountTokenPath + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "kubernetes_service_account_token", env: EnvKubernetesServiceAccountToken, secret: true,
+			name: "kubernetes_service_account_token", env: envvar.KubernetesServiceAccountToken, secret: true,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "The service account token itself, for a run outside the pod (it is not re-read, so " +
 					"prefer `kubernetes_service_account_token_path`). Never logged. May also be set with `" +
-					EnvKubernetesServiceAccountToken + "`.",
+					envvar.KubernetesServiceAccountToken + "`.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -108,7 +102,7 @@ func (k kubernetesLogin) explainRefusal(err error) (string, bool) {
 	if errors.As(err, &credErr) {
 		return fmt.Sprintf("The service account token could not be read from %s: in a pod, check that the service account "+
 			"token is mounted (automountServiceAccountToken, or a projected volume) and that the path is right; set "+
-			"kubernetes_service_account_token_path (or %s).", k.sourceSetting, EnvKubernetesServiceAccountTokenPath), true
+			"kubernetes_service_account_token_path (or %s).", k.sourceSetting, envvar.KubernetesServiceAccountTokenPath), true
 	}
 	var apiErr *kms.APIError
 	if !errors.As(err, &apiErr) {
@@ -136,7 +130,7 @@ func (k kubernetesLogin) explainRefusal(err error) (string, bool) {
 		return fmt.Sprintf("The service account token (from %s) was not issued for the identity's allowed audience: mount a "+
 			"projected service account token with that audience (a serviceAccountToken volume source with audience set) "+
 			"and point kubernetes_service_account_token_path (or %s) at it, or change the identity's allowed audience.",
-			k.sourceSetting, EnvKubernetesServiceAccountTokenPath), true
+			k.sourceSetting, envvar.KubernetesServiceAccountTokenPath), true
 	case strings.Contains(msg, "tokenreviews") || strings.Contains(msg, "Token reviewer") || strings.Contains(msg, "auth-delegator") ||
 		msg == "Unauthorized":
 		return "The cluster refused the KMS's TokenReview request itself: the token the KMS reviews with (the token reviewer " +

@@ -1,10 +1,15 @@
-package provider
+// Package login is how the provider logs in to the KMS: the login chooser
+// (this file), one file per login method (its attributes and their
+// environment variables, how its settings are checked, the kms.LoginMethod it
+// builds and how its refusals are explained), the wording of every other
+// login failure (failures.go), and the logger that masks every credential a
+// login reads (masked_logger.go). The provider's Configure uses only
+// SchemaAttributes, ConfigValidators, Doc and Prepare.
+package login
 
-// How the provider chooses its login. Each login method is described once,
-// in a file of its own (provider_login_<method>.go): its attributes and their
-// environment variables, how its settings are checked and completed, the
-// kms.LoginMethod it builds and how its refusals are explained. This file
-// only picks the one method whose settings are present.
+// How the provider chooses its login: each login method is described once,
+// in a file of its own; this file only picks the one method whose settings
+// are present.
 
 import (
 	"errors"
@@ -17,7 +22,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -192,7 +200,7 @@ func chooseLogin(s settings) (chosenLogin, diag.Diagnostics) {
 		return nil, diags
 	}
 	for _, a := range chosen[0].attributes {
-		if value := s.login[a.name]; a.identityID && value != "" && !uuidPattern.MatchString(value) {
+		if value := s.login[a.name]; a.identityID && value != "" && !framework.UUIDPattern.MatchString(value) {
 			diags.AddAttributeError(path.Root(a.name), "Invalid "+a.name,
 				fmt.Sprintf("%s must be the machine identity's ID, %s (the KMS shows it on the identity's page), got %q. "+
 					"The KMS looks the identity up by that ID and fails with a bare server error on anything else.",
@@ -222,7 +230,7 @@ func loginFailure(login chosenLogin, err error, host string) (summary, detail st
 			"credentials: too many requests from this address in its rate-limit window, which every run behind the same "+
 			"address shares. The provider waits as the KMS asks and logs in again, up to max_retries (or %s) times, "+
 			"and makes no wait longer than request_timeout (or %s). Try again later, or raise those settings.",
-			err, EnvMaxRetries, EnvRequestTimeout)
+			err, envvar.MaxRetries, envvar.RequestTimeout)
 	}
 	if advice, ok := login.explainRefusal(err); ok {
 		return "Hanzo KMS authentication failed", err.Error() + "\n\n" + advice + " A refused login is not retried."
@@ -230,14 +238,14 @@ func loginFailure(login chosenLogin, err error, host string) (summary, detail st
 	return kmsLoginFailure(err, host)
 }
 
-// loginSchemaAttributes are every login method's attributes.
-func loginSchemaAttributes() map[string]schema.Attribute {
+// SchemaAttributes are every login method's attributes.
+func SchemaAttributes() map[string]schema.Attribute {
 	out := map[string]schema.Attribute{}
 	for _, o := range loginOptions {
 		for _, a := range o.attributes {
 			attr := a.schema
 			if a.identityID {
-				attr.Validators = append(attr.Validators, stringvalidator.RegexMatches(uuidPattern,
+				attr.Validators = append(attr.Validators, stringvalidator.RegexMatches(framework.UUIDPattern,
 					"must be the machine identity's ID, "+identityIDRule+" (so must "+a.env+")"))
 				attr.MarkdownDescription += " It is " + identityIDRule + ", as the KMS shows it on the identity's page."
 			}
@@ -247,11 +255,11 @@ func loginSchemaAttributes() map[string]schema.Attribute {
 	return out
 }
 
-// loginConfigValidators refuse, at validate time, the attributes of two
+// ConfigValidators refuse, at validate time, the attributes of two
 // methods set together in the configuration, and the attributes of one
 // method that exclude each other. (Environment variables are checked at
 // configure time by chooseLogin.)
-func loginConfigValidators() []provider.ConfigValidator {
+func ConfigValidators() []provider.ConfigValidator {
 	var out []provider.ConfigValidator
 	for i, a := range loginOptions {
 		for _, b := range loginOptions[i+1:] {
@@ -270,11 +278,42 @@ func loginConfigValidators() []provider.ConfigValidator {
 	return out
 }
 
-// loginDoc lists the methods for the provider's description.
-func loginDoc() string {
+// Doc lists the methods for the provider's description.
+func Doc() string {
 	var docs []string
 	for _, o := range loginOptions {
 		docs = append(docs, o.doc)
 	}
 	return strings.Join(docs[:len(docs)-1], ", ") + ", or " + docs[len(docs)-1]
+}
+
+// Login is the chosen login method, ready to configure a KMS client, with
+// the logger that masks its credentials.
+type Login struct {
+	chosen chosenLogin
+	logger tfLogger
+}
+
+// Prepare reads the login attributes (values holds the configuration's, by
+// name; environment variables fill the null ones), chooses the one login
+// method they set and checks it. It sends no request.
+func Prepare(values map[string]types.String) (*Login, diag.Diagnostics) {
+	s := resolveSettings(values)
+	chosen, diags := chooseLogin(s)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return &Login{chosen: chosen, logger: newTFLogger(logMasked(s)...)}, diags
+}
+
+// Configure puts the login and the masking logger into a client's
+// configuration.
+func (l *Login) Configure(cfg *kms.Config) {
+	cfg.Logger = l.logger
+	l.chosen.configure(cfg, l.logger)
+}
+
+// Failure is the diagnostic's summary and detail for a failed login to host.
+func (l *Login) Failure(err error, host string) (summary, detail string) {
+	return loginFailure(l.chosen, err, host)
 }

@@ -1,9 +1,10 @@
-package provider
+package login
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -13,7 +14,7 @@ import (
 // messages are the server's (identity-oidc-auth-service.ts).
 func TestOIDCDiscoveryAndJWKSFailuresAreNotBlamedOnTheToken(t *testing.T) {
 	s := settings{login: map[string]string{"oidc_identity_id": "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31"}, fromEnv: map[string]bool{}}
-	login := oidcLogin{identityID: "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31", sourceSetting: EnvTFCWorkloadIdentityToken, s: s}
+	login := oidcLogin{identityID: "7d2e8f4a-0c1b-4c8e-9a55-2f1f6b0e9c31", sourceSetting: envvar.TFCWorkloadIdentityToken, s: s}
 	cases := []struct{ message, want, notWant string }{
 		{"Access denied: Failed to fetch OIDC discovery document from https://token.example. certificate has expired",
 			"could not read the OIDC discovery document", "has expired: the provider reads it"},

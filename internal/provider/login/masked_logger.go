@@ -1,11 +1,15 @@
-package provider
+package login
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
 // tfLogger sends the kms client's request lines to tflog. The client already
@@ -26,7 +30,7 @@ type secretSet struct {
 // token (ACTIONS_ID_TOKEN_REQUEST_TOKEN), with which anyone can mint OIDC
 // tokens for the job. OIDC tokens are added as they are read.
 func logMasked(s settings) []string {
-	return append(s.secrets(), os.Getenv(EnvGitHubTokenRequestToken))
+	return append(s.secrets(), os.Getenv(envvar.GitHubTokenRequestToken))
 }
 
 func newTFLogger(secrets ...string) tfLogger {
@@ -71,3 +75,22 @@ func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) 
 func (l tfLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Trace(l.mask(ctx), msg, fields)
 }
+
+// maskedTokenSource hands each token a login reads (OIDC, Kubernetes, GCE,
+// Azure) to the provider's log
+// masks before the client uses it: should it ever reach a log line, it is
+// replaced there.
+type maskedTokenSource struct {
+	inner  kms.OIDCTokenSource
+	logger tfLogger
+}
+
+func (m maskedTokenSource) Token(ctx context.Context, httpClient *http.Client) (string, error) {
+	token, err := m.inner.Token(ctx, httpClient)
+	if err == nil {
+		m.logger.addSecret(token)
+	}
+	return token, err
+}
+
+func (m maskedTokenSource) Describe() string { return m.inner.Describe() }

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"bytes"
@@ -12,9 +12,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localgcp"
 )
 
 // The credentials a login reads when it logs in (a Kubernetes or OIDC token
@@ -155,7 +156,7 @@ func readCredentials(t *testing.T, method kms.LoginMethod) []string {
 func isolateLoginEnvironment(t *testing.T) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, k := range []string{EnvTFCWorkloadIdentityToken, EnvGitHubTokenRequestURL, EnvGitHubTokenRequestToken,
+	for _, k := range []string{envvar.TFCWorkloadIdentityToken, envvar.GitHubTokenRequestURL, envvar.GitHubTokenRequestToken,
 		"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "GCE_METADATA_HOST", "GOOGLE_APPLICATION_CREDENTIALS",
 		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"} {
 		t.Setenv(k, "")

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 )
 
 // Every secret the provider holds from the start is masked in its log
@@ -14,7 +16,7 @@ import (
 // token included, which it never sends anywhere but the runner.
 func TestLogLinesMaskTheConfiguredSecretsAndTheGitHubRequestToken(t *testing.T) {
 	const requestToken = "gh-request-token-0123456789"
-	t.Setenv(EnvGitHubTokenRequestToken, requestToken)
+	t.Setenv(envvar.GitHubTokenRequestToken, requestToken)
 	clientSecret, token := "client-secret-0123456789", "kms-token-0123456789"
 	s := settings{login: map[string]string{"client_secret": clientSecret, "token": token}}
 	logger := newTFLogger(logMasked(s)...)

@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -25,43 +26,43 @@ var oidcLoginOption = loginOption{
 		"or GitHub Actions)",
 	attributes: []loginAttribute{
 		{
-			name: "oidc_identity_id", env: EnvOIDCIdentityID, identityID: true,
+			name: "oidc_identity_id", env: envvar.OIDCIdentityID, identityID: true,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "ID of a machine identity with OIDC Auth: the provider logs in with an OIDC identity " +
 					"token instead of a stored secret. The token is read at every login from `oidc_token_file`, or the " +
-					"variable `oidc_token_env_var` names, or by default `" + EnvTFCWorkloadIdentityToken + "` (Terraform " +
-					"Cloud workload identity), or requested from GitHub Actions when `" + EnvGitHubTokenRequestURL + "` and `" +
-					EnvGitHubTokenRequestToken + "` are set. Conflicts with the other login methods' attributes. " +
-					"May also be set with `" + EnvOIDCIdentityID + "`.",
+					"variable `oidc_token_env_var` names, or by default `" + envvar.TFCWorkloadIdentityToken + "` (Terraform " +
+					"Cloud workload identity), or requested from GitHub Actions when `" + envvar.GitHubTokenRequestURL + "` and `" +
+					envvar.GitHubTokenRequestToken + "` are set. Conflicts with the other login methods' attributes. " +
+					"May also be set with `" + envvar.OIDCIdentityID + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "oidc_token_env_var", env: EnvOIDCTokenEnvVar, conflictsWith: []string{"oidc_token_file"},
+			name: "oidc_token_env_var", env: envvar.OIDCTokenEnvVar, conflictsWith: []string{"oidc_token_file"},
 			schema: schema.StringAttribute{
 				MarkdownDescription: "Name of the environment variable holding the OIDC identity token, e.g. " +
 					"`TFC_WORKLOAD_IDENTITY_TOKEN_KMS` for a tagged Terraform Cloud token. Defaults to `" +
-					EnvTFCWorkloadIdentityToken + "`. Conflicts with `oidc_token_file`. May also be set with `" + EnvOIDCTokenEnvVar + "`.",
+					envvar.TFCWorkloadIdentityToken + "`. Conflicts with `oidc_token_file`. May also be set with `" + envvar.OIDCTokenEnvVar + "`.",
 				Optional:   true,
 				Validators: []validator.String{envVarNameValidator{}},
 			},
 		},
 		{
-			name: "oidc_token_file", env: EnvOIDCTokenFile,
+			name: "oidc_token_file", env: envvar.OIDCTokenFile,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "Path of a file holding the OIDC identity token, e.g. a Kubernetes projected service " +
 					"account token. It is read again at every login, as the kubelet replaces it. Conflicts with " +
-					"`oidc_token_env_var`. May also be set with `" + EnvOIDCTokenFile + "`.",
+					"`oidc_token_env_var`. May also be set with `" + envvar.OIDCTokenFile + "`.",
 				Optional: true,
 			},
 		},
 		{
-			name: "oidc_audience", env: EnvOIDCAudience,
+			name: "oidc_audience", env: envvar.OIDCAudience,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "Audience of the token the provider requests from GitHub Actions (when `" +
-					EnvGitHubTokenRequestURL + "` is set); it must be one of the identity's bound audiences. Without it " +
+					envvar.GitHubTokenRequestURL + "` is set); it must be one of the identity's bound audiences. Without it " +
 					"GitHub uses its default audience. Only for the GitHub Actions request: with Terraform Cloud set " +
-					"`TFC_WORKLOAD_IDENTITY_AUDIENCE` in the workspace instead. May also be set with `" + EnvOIDCAudience + "`.",
+					"`TFC_WORKLOAD_IDENTITY_AUDIENCE` in the workspace instead. May also be set with `" + envvar.OIDCAudience + "`.",
 				Optional: true,
 			},
 		},
@@ -93,53 +94,53 @@ func chooseOIDCSource(s settings) (chosenLogin, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	choice := oidcLogin{identityID: s.login["oidc_identity_id"], s: s}
 	tokenFile, tokenEnvVar, audience := s.login["oidc_token_file"], s.login["oidc_token_env_var"], s.login["oidc_audience"]
-	ghURL, ghToken := os.Getenv(EnvGitHubTokenRequestURL), os.Getenv(EnvGitHubTokenRequestToken)
+	ghURL, ghToken := os.Getenv(envvar.GitHubTokenRequestURL), os.Getenv(envvar.GitHubTokenRequestToken)
 	github := ghURL != "" && ghToken != ""
-	tfc := strings.TrimSpace(os.Getenv(EnvTFCWorkloadIdentityToken)) != ""
+	tfc := strings.TrimSpace(os.Getenv(envvar.TFCWorkloadIdentityToken)) != ""
 
 	switch {
 	case tokenFile != "" && tokenEnvVar != "":
 		diags.AddAttributeError(path.Root("oidc_token_file"), "Conflicting OIDC token sources",
-			fmt.Sprintf("Both %s and %s are set: set one.", s.named("oidc_token_file", EnvOIDCTokenFile), s.named("oidc_token_env_var", EnvOIDCTokenEnvVar)))
+			fmt.Sprintf("Both %s and %s are set: set one.", s.named("oidc_token_file", envvar.OIDCTokenFile), s.named("oidc_token_env_var", envvar.OIDCTokenEnvVar)))
 		return nil, diags
 	case tokenFile != "":
-		choice.source, choice.sourceSetting = kms.OIDCTokenFromFile(tokenFile), s.named("oidc_token_file", EnvOIDCTokenFile)
+		choice.source, choice.sourceSetting = kms.OIDCTokenFromFile(tokenFile), s.named("oidc_token_file", envvar.OIDCTokenFile)
 	case tokenEnvVar != "":
 		if !envVarName.MatchString(tokenEnvVar) {
 			diags.AddAttributeError(path.Root("oidc_token_env_var"), "Invalid oidc_token_env_var",
 				fmt.Sprintf("%s must be an environment variable name (letters, digits and _, not starting with a digit), got %q.",
-					s.named("oidc_token_env_var", EnvOIDCTokenEnvVar), tokenEnvVar))
+					s.named("oidc_token_env_var", envvar.OIDCTokenEnvVar), tokenEnvVar))
 			return nil, diags
 		}
-		choice.source, choice.sourceSetting = kms.OIDCTokenFromEnv(tokenEnvVar), s.named("oidc_token_env_var", EnvOIDCTokenEnvVar)
+		choice.source, choice.sourceSetting = kms.OIDCTokenFromEnv(tokenEnvVar), s.named("oidc_token_env_var", envvar.OIDCTokenEnvVar)
 	case tfc && github:
 		diags.AddError("Ambiguous OIDC token source",
-			"Both "+EnvTFCWorkloadIdentityToken+" (Terraform Cloud) and "+EnvGitHubTokenRequestURL+"/"+EnvGitHubTokenRequestToken+
-				" (GitHub Actions) are set. Say which token to use: set oidc_token_env_var (or "+EnvOIDCTokenEnvVar+") to "+
-				EnvTFCWorkloadIdentityToken+", or unset it to request one from GitHub Actions.")
+			"Both "+envvar.TFCWorkloadIdentityToken+" (Terraform Cloud) and "+envvar.GitHubTokenRequestURL+"/"+envvar.GitHubTokenRequestToken+
+				" (GitHub Actions) are set. Say which token to use: set oidc_token_env_var (or "+envvar.OIDCTokenEnvVar+") to "+
+				envvar.TFCWorkloadIdentityToken+", or unset it to request one from GitHub Actions.")
 		return nil, diags
 	case tfc:
-		choice.source, choice.sourceSetting = kms.OIDCTokenFromEnv(EnvTFCWorkloadIdentityToken), EnvTFCWorkloadIdentityToken
+		choice.source, choice.sourceSetting = kms.OIDCTokenFromEnv(envvar.TFCWorkloadIdentityToken), envvar.TFCWorkloadIdentityToken
 	case github:
 		choice.source = kms.OIDCTokenFromGitHubActions(ghURL, ghToken, audience)
-		choice.sourceSetting = EnvGitHubTokenRequestURL + " and " + EnvGitHubTokenRequestToken
+		choice.sourceSetting = envvar.GitHubTokenRequestURL + " and " + envvar.GitHubTokenRequestToken
 		if audience != "" {
-			choice.sourceSetting += " with " + s.named("oidc_audience", EnvOIDCAudience)
+			choice.sourceSetting += " with " + s.named("oidc_audience", envvar.OIDCAudience)
 		}
 	default:
 		diags.AddError("Missing OIDC identity token",
-			"OIDC login ("+s.named("oidc_identity_id", EnvOIDCIdentityID)+") needs an identity token, and none was found: "+
-				EnvTFCWorkloadIdentityToken+" is not set (in Terraform Cloud, set the workspace variable TFC_WORKLOAD_IDENTITY_AUDIENCE "+
-				"to enable workload identity), and "+EnvGitHubTokenRequestURL+"/"+EnvGitHubTokenRequestToken+" are not set (in GitHub "+
-				"Actions, give the job `permissions: id-token: write`). Or set oidc_token_env_var (or "+EnvOIDCTokenEnvVar+
-				") or oidc_token_file (or "+EnvOIDCTokenFile+").")
+			"OIDC login ("+s.named("oidc_identity_id", envvar.OIDCIdentityID)+") needs an identity token, and none was found: "+
+				envvar.TFCWorkloadIdentityToken+" is not set (in Terraform Cloud, set the workspace variable TFC_WORKLOAD_IDENTITY_AUDIENCE "+
+				"to enable workload identity), and "+envvar.GitHubTokenRequestURL+"/"+envvar.GitHubTokenRequestToken+" are not set (in GitHub "+
+				"Actions, give the job `permissions: id-token: write`). Or set oidc_token_env_var (or "+envvar.OIDCTokenEnvVar+
+				") or oidc_token_file (or "+envvar.OIDCTokenFile+").")
 		return nil, diags
 	}
-	if audience != "" && !strings.HasPrefix(choice.sourceSetting, EnvGitHubTokenRequestURL) {
+	if audience != "" && !strings.HasPrefix(choice.sourceSetting, envvar.GitHubTokenRequestURL) {
 		diags.AddAttributeError(path.Root("oidc_audience"), "oidc_audience does not apply",
 			fmt.Sprintf("%s only sets the audience of a token requested from GitHub Actions, but the token comes from %s. "+
 				"Remove it (with Terraform Cloud, set the workspace variable TFC_WORKLOAD_IDENTITY_AUDIENCE instead).",
-				s.named("oidc_audience", EnvOIDCAudience), choice.sourceSetting))
+				s.named("oidc_audience", envvar.OIDCAudience), choice.sourceSetting))
 		return nil, diags
 	}
 	return choice, nil
@@ -187,7 +188,7 @@ func (o oidcLogin) explainRefusal(err error) (string, bool) {
 
 func oidcFailureHint(login oidcLogin, err error) string {
 	s := login.s
-	identity := s.named("oidc_identity_id", EnvOIDCIdentityID)
+	identity := s.named("oidc_identity_id", envvar.OIDCIdentityID)
 	var apiErr *kms.APIError
 	if !errors.As(err, &apiErr) {
 		return fmt.Sprintf("The OIDC identity token could not be obtained (from %s): fix that setting, or the CI job that provides the token.", login.sourceSetting)
@@ -217,7 +218,7 @@ func oidcFailureHint(login oidcLogin, err error) string {
 	case strings.Contains(msg, "audience"):
 		return fmt.Sprintf("The token's audience (aud) is not one of the identity's bound audiences. Set the audience the token is "+
 			"issued for to one of them (Terraform Cloud: the workspace variable TFC_WORKLOAD_IDENTITY_AUDIENCE; GitHub Actions: "+
-			"oidc_audience or %s), or add it to the identity.", EnvOIDCAudience)
+			"oidc_audience or %s), or add it to the identity.", envvar.OIDCAudience)
 	case strings.Contains(msg, "issuer"):
 		return "The token's issuer (iss) is not the identity's bound issuer: set the identity's issuer to the token's " +
 			"(https://app.terraform.io for Terraform Cloud, https://token.actions.githubusercontent.com for GitHub Actions), " +
@@ -235,21 +236,3 @@ func oidcFailureHint(login oidcLogin, err error) string {
 	}
 	return fmt.Sprintf("Check %s and the identity's OIDC Auth settings against the token from %s.", identity, login.sourceSetting)
 }
-
-// maskedTokenSource hands each OIDC token it reads to the provider's log
-// masks before the client uses it: should it ever reach a log line, it is
-// replaced there.
-type maskedTokenSource struct {
-	inner  kms.OIDCTokenSource
-	logger tfLogger
-}
-
-func (m maskedTokenSource) Token(ctx context.Context, httpClient *http.Client) (string, error) {
-	token, err := m.inner.Token(ctx, httpClient)
-	if err == nil {
-		m.logger.addSecret(token)
-	}
-	return token, err
-}
-
-func (m maskedTokenSource) Describe() string { return m.inner.Describe() }

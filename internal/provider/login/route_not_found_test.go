@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -38,7 +39,7 @@ func errorsFrom(t *testing.T, status int, body string) (host string, read, login
 // a missing login route means "not a KMS at this address".
 func TestRouteNotFoundIsExplainedAndTheServicesNotFoundIsNot(t *testing.T) {
 	host, read, login := errorsFrom(t, 404, `{"message":"Route GET:/x not found","error":"Not Found","statusCode":404}`)
-	detail := apiErrorDetail(read)
+	detail := framework.APIErrorDetail(read)
 	for _, want := range []string{
 		"The server at " + host + " does not serve the route GET /api/v2/secret-rotations/auth0-client-secret/6b1f5f0e-8c7b-4a43-9d9a-1f0b2c3d4e5f",
 		"not an answer about the object", "host (or HANZO_KMS_HOST)", "path prefix", "serves secret rotations",
@@ -52,7 +53,7 @@ func TestRouteNotFoundIsExplainedAndTheServicesNotFoundIsNot(t *testing.T) {
 	}
 
 	host, read, login = errorsFrom(t, 404, `{"reqId":"req-1","statusCode":404,"message":"Could not find it","error":"NotFound"}`)
-	if detail := apiErrorDetail(read); strings.Contains(detail, "does not serve") || !strings.Contains(detail, "Could not find it") {
+	if detail := framework.APIErrorDetail(read); strings.Contains(detail, "does not serve") || !strings.Contains(detail, "Could not find it") {
 		t.Errorf("the service's not-found was explained as a missing route:\n%s", detail)
 	}
 	if summary, _ := kmsLoginFailure(login, host); summary == "Hanzo KMS not found at host" {

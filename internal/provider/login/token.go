@@ -1,9 +1,10 @@
-package provider
+package login
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -12,10 +13,10 @@ var tokenLoginOption = loginOption{
 	title: "a ready access token",
 	doc:   "a ready access `token`",
 	attributes: []loginAttribute{{
-		name: "token", env: EnvToken, secret: true,
+		name: "token", env: envvar.Token, secret: true,
 		schema: schema.StringAttribute{
 			MarkdownDescription: "A pre-issued machine identity access token, used as is (no login; it is not " +
-				"renewed). Conflicts with every login method's attributes. May also be set with `" + EnvToken + "`.",
+				"renewed). Conflicts with every login method's attributes. May also be set with `" + envvar.Token + "`.",
 			Optional:  true,
 			Sensitive: true,
 		},

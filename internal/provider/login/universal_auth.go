@@ -1,4 +1,4 @@
-package provider
+package login
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -16,18 +17,18 @@ var universalAuthLoginOption = loginOption{
 	doc:   "universal auth (`client_id` and `client_secret`)",
 	attributes: []loginAttribute{
 		{
-			name: "client_id", env: EnvClientID,
+			name: "client_id", env: envvar.ClientID,
 			schema: schema.StringAttribute{
 				MarkdownDescription: "Client ID of a machine identity with universal auth. Requires `client_secret`; " +
-					"conflicts with `token`. May also be set with `" + EnvClientID + "`.",
+					"conflicts with `token`. May also be set with `" + envvar.ClientID + "`.",
 				Optional:  true,
 				Sensitive: true,
 			},
 		},
 		{
-			name: "client_secret", env: EnvClientSecret, secret: true,
+			name: "client_secret", env: envvar.ClientSecret, secret: true,
 			schema: schema.StringAttribute{
-				MarkdownDescription: "Client secret of the machine identity. Never logged. May also be set with `" + EnvClientSecret + "`.",
+				MarkdownDescription: "Client secret of the machine identity. Never logged. May also be set with `" + envvar.ClientSecret + "`.",
 				Optional:            true,
 				Sensitive:           true,
 			},
@@ -64,5 +65,5 @@ func (universalAuthLogin) explainRefusal(err error) (string, bool) {
 	if !errors.As(err, &loginErr) || loginErr.Reason() == "" {
 		return "", false
 	}
-	return fmt.Sprintf("The identity is client_id (or %s) with client_secret (or %s).", EnvClientID, EnvClientSecret), true
+	return fmt.Sprintf("The identity is client_id (or %s) with client_secret (or %s).", envvar.ClientID, envvar.ClientSecret), true
 }

@@ -1,4 +1,4 @@
-package provider
+package appconnection
 
 import (
 	"context"
@@ -22,6 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 )
 
 // The Management API scopes a client secret rotation needs: the KMS reads
@@ -72,7 +74,7 @@ func preflightFor(plan, config appConnectionAuth0Model, state *appConnectionAuth
 		domain: plan.Domain.ValueString(), clientID: plan.ClientID.ValueString(),
 		// The KMS trims the secret before it logs in with it; so does the
 		// preflight, or a secret read with file() would fail here only.
-		clientSecret: jsTrim(secret.ValueString()), audience: plan.Audience.ValueString(), rootCAs: rootCAs,
+		clientSecret: framework.JSTrim(secret.ValueString()), audience: plan.Audience.ValueString(), rootCAs: rootCAs,
 	}
 	if !plan.RotatedClientIDs.IsUnknown() {
 		for _, el := range plan.RotatedClientIDs.Elements() {

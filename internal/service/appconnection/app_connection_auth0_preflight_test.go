@@ -1,4 +1,4 @@
-package provider
+package appconnection
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
 )
 
 func jwtWith(claims string) string {

@@ -1,4 +1,4 @@
-package provider
+package appconnection
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -31,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState      = (*appConnectionAuth0Resource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*appConnectionAuth0Resource)(nil)
 	_ resource.ResourceWithConfigValidators = (*appConnectionAuth0Resource)(nil)
+	_ resource.ResourceWithIdentity         = (*appConnectionAuth0Resource)(nil)
 )
 
 // NewAppConnectionAuth0Resource is the factory of hanzokms_app_connection_auth0.
@@ -105,13 +107,13 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 64),
-					stringvalidator.RegexMatches(slugPattern, slugRule),
+					stringvalidator.RegexMatches(framework.SlugPattern, framework.SlugRule),
 				},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A description, at most 256 characters, without white space at either end (the KMS trims it, so it is refused; wrap a heredoc in `chomp()`).",
 				Optional:            true,
-				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtMost(256)},
+				Validators:          []validator.String{framework.ServerTrimmed(), stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "Project the connection belongs to; unset for an organization-wide connection. Changing it replaces the connection. Needs a server release with project-scoped app connections: on an older one (such as Infisical's backend as of 2025-06-22) the create fails naming `project_id`, and the connection the server made without it is deleted again.",
@@ -122,12 +124,12 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 			"domain": schema.StringAttribute{
 				MarkdownDescription: "The Auth0 tenant's domain, e.g. `example.us.auth0.com`, without `https://` (which the KMS adds) and without white space at either end (which the KMS would trim).",
 				Required:            true,
-				Validators:          []validator.String{serverTrimmed(), stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+(:\d+)?$`), "must be a host name such as example.us.auth0.com, without a scheme or path")},
+				Validators:          []validator.String{framework.ServerTrimmed(), stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.-]+(:\d+)?$`), "must be a host name such as example.us.auth0.com, without a scheme or path")},
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client ID of the Machine-to-Machine application, without white space at either end (which the KMS would trim).",
 				Required:            true,
-				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{framework.ServerTrimmed(), stringvalidator.LengthAtLeast(1)},
 			},
 			"audience": schema.StringAttribute{
 				MarkdownDescription: "Audience of the Management API, ending in `/`. Defaults to `https://<domain>/api/v2/`. " +
@@ -135,14 +137,14 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 					"the trailing slash would make every rotation fail; it is refused at plan time, as is white space at either end (which the KMS would trim).",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{serverTrimmed(), stringvalidator.RegexMatches(audiencePattern, audienceRule)},
+				Validators: []validator.String{framework.ServerTrimmed(), stringvalidator.RegexMatches(audiencePattern, audienceRule)},
 			},
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the application. Sensitive, and kept in state; prefer `client_secret_wo` on CLIs that support write-only attributes (where setting this one warns). Exactly one of the two is required. The KMS trims white space from both ends of the secret before it uses it (the preflight does the same), so a secret read with `file()` may keep its final newline.",
 				Optional:            true,
 				Sensitive:           true,
 				// Warns only on a CLI that can send write-only attributes.
-				Validators: []validator.String{preferWriteOnly("client_secret", "client_secret_wo")},
+				Validators: []validator.String{framework.PreferWriteOnly("client_secret", "client_secret_wo")},
 			},
 			"client_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the application, write-only: sent to the KMS, never stored in plan or state. Requires Terraform 1.11+ or OpenTofu 1.11+, and `client_secret_wo_version`. Trimmed by the KMS, as `client_secret` is.",
@@ -172,8 +174,8 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 				},
 			},
-			"method":     computedString("Authentication method: `client-credentials`.", useState),
-			"created_at": computedString("When the connection was created (RFC 3339, UTC).", useState),
+			"method":     framework.ComputedString("Authentication method: `client-credentials`.", useState),
+			"created_at": framework.ComputedString("When the connection was created (RFC 3339, UTC).", useState),
 			"updated_at": schema.StringAttribute{
 				MarkdownDescription: "When the KMS last wrote the connection (RFC 3339, UTC). It also moves when the KMS " +
 					"stores a new Auth0 Management API token with the credentials (see **Drift**), so it is no sign that " +
@@ -182,6 +184,11 @@ func (r *appConnectionAuth0Resource) Schema(_ context.Context, _ resource.Schema
 			},
 		},
 	}
+}
+
+// IdentitySchema: an app connection is identified by its id (framework.IDIdentitySchema).
+func (r *appConnectionAuth0Resource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = framework.IDIdentitySchema("app connection")
 }
 
 func (r *appConnectionAuth0Resource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -193,7 +200,7 @@ func (r *appConnectionAuth0Resource) ConfigValidators(context.Context) []resourc
 }
 
 func (r *appConnectionAuth0Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // defaultAudience is the Management API identifier of a tenant.
@@ -257,7 +264,7 @@ func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.Cr
 	var plan, config appConnectionAuth0Model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	created, err := r.client.CreateAuth0Connection(ctx, kms.CreateAuth0ConnectionRequest{
@@ -289,9 +296,9 @@ func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.Cr
 			// The connection stays: in state as answered (tainted by the error),
 			// so the next apply or destroy deletes it.
 			resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Server release does not support project_id",
-				detail+fmt.Sprintf(" Deleting the organization-wide connection it created (ID %s) failed too, so it is kept in state: ", created.ID)+apiErrorDetail(err))
+				detail+fmt.Sprintf(" Deleting the organization-wide connection it created (ID %s) failed too, so it is kept in state: ", created.ID)+framework.APIErrorDetail(err))
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+			framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 			return
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Server release does not support project_id",
@@ -299,7 +306,7 @@ func (r *appConnectionAuth0Resource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+	framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
 func (r *appConnectionAuth0Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -307,8 +314,8 @@ func (r *appConnectionAuth0Resource) Read(ctx context.Context, req resource.Read
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	// The id never changes, and the identity must be set even when the
 	// object is gone (the framework requires one after every read).
-	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	current, err := r.client.GetAuth0Connection(ctx, state.ID.ValueString())
@@ -317,7 +324,7 @@ func (r *appConnectionAuth0Resource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the Auth0 app connection", apiErrorDetail(err)+keptInState)
+		resp.Diagnostics.AddError("Could not read the Auth0 app connection", framework.APIErrorDetail(err)+framework.KeptInState)
 		return
 	}
 	next := state
@@ -336,9 +343,9 @@ func (r *appConnectionAuth0Resource) Update(ctx context.Context, req resource.Up
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	// The id never changes: the identity is the state's, whatever path the
 	// update takes (the framework requires one after every update).
-	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+	framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	var patch kms.UpdateAuth0ConnectionRequest
@@ -371,11 +378,11 @@ func (r *appConnectionAuth0Resource) Update(ctx context.Context, req resource.Up
 func (r *appConnectionAuth0Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state appConnectionAuth0Model
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	if err := r.client.DeleteAuth0Connection(ctx, state.ID.ValueString()); err != nil && !kms.IsNotFound(err) {
-		detail := apiErrorDetail(err)
+		detail := framework.APIErrorDetail(err)
 		var apiErr *kms.APIError
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "with existing connections") {
 			// The server's words when a foreign key refuses the delete
@@ -392,13 +399,13 @@ func (r *appConnectionAuth0Resource) Delete(ctx context.Context, req resource.De
 
 func (r *appConnectionAuth0Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" { // an import block with identity = { id = ... } (Terraform 1.12+)
-		if id, ok := idFromIdentity(ctx, req.Identity, "app connection", &resp.Diagnostics); ok {
+		if id, ok := framework.IDFromIdentity(ctx, req.Identity, "app connection", &resp.Diagnostics); ok {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 		}
 		return
 	}
-	if !uuidPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: expected the connection's ID, %s", req.ID, uuidRule))
+	if !framework.UUIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: expected the connection's ID, %s", req.ID, framework.UUIDRule))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
@@ -413,12 +420,12 @@ func (r *appConnectionAuth0Resource) ImportState(ctx context.Context, req resour
 func addConnectionWriteError(diags *diag.Diagnostics, summary string, err error) {
 	var apiErr *kms.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && strings.Contains(apiErr.Message, "Local IPs not allowed") {
-		diags.AddAttributeError(path.Root("domain"), summary, apiErrorDetail(err)+
+		diags.AddAttributeError(path.Root("domain"), summary, framework.APIErrorDetail(err)+
 			"\n\nThe KMS refuses an Auth0 domain that is localhost, or that is or resolves to a private or loopback address "+
 			"unless the KMS is run with ALLOW_INTERNAL_IP_CONNECTIONS=true. Use the tenant's public domain.")
 		return
 	}
-	diags.AddError(summary, apiErrorDetail(err))
+	diags.AddError(summary, framework.APIErrorDetail(err))
 }
 
 // credentialsOf takes the secret from client_secret, or from the write-only
@@ -441,7 +448,7 @@ func credentialsOf(plan, config appConnectionAuth0Model) kms.Auth0ConnectionCred
 func (m *appConnectionAuth0Model) setFromAPI(c *kms.Auth0Connection, prior appConnectionAuth0Model) {
 	m.ID = types.StringValue(c.ID)
 	m.Name = types.StringValue(c.Name)
-	m.Description = descriptionFromAPI(c.Description, prior.Description)
+	m.Description = framework.DescriptionFromAPI(c.Description, prior.Description)
 	m.ProjectID = types.StringPointerValue(c.ProjectID)
 	// The KMS answers https://<domain>; the attribute is the bare domain.
 	m.Domain = types.StringValue(strings.TrimPrefix(c.Credentials.Domain, "https://"))

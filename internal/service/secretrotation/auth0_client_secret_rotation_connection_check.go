@@ -1,20 +1,19 @@
-package provider
+package secretrotation
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -30,7 +29,7 @@ func checkRotationConnection(ctx context.Context, client *kms.Client, req resour
 	}
 	var id types.String
 	diags.Append(req.Plan.GetAttribute(ctx, path.Root("connection_id"), &id)...)
-	if diags.HasError() || id.IsUnknown() || id.IsNull() || !uuidPattern.MatchString(id.ValueString()) {
+	if diags.HasError() || id.IsUnknown() || id.IsNull() || !framework.UUIDPattern.MatchString(id.ValueString()) {
 		return diags // not known yet, or already refused by the attribute's validator
 	}
 	if !req.State.Raw.IsNull() {
@@ -42,7 +41,7 @@ func checkRotationConnection(ctx context.Context, client *kms.Client, req resour
 	}
 
 	attr := path.Root("connection_id")
-	err := connectionChecks.check(ctx, client, id.ValueString())
+	err := checkConnection(ctx, client, id.ValueString())
 	var apiErr *kms.APIError
 	switch {
 	case err == nil:
@@ -65,40 +64,17 @@ func checkRotationConnection(ctx context.Context, client *kms.Client, req resour
 
 // connectionChecks remembers each connection's answer for the life of a
 // provider client, so a plan creating many rotations on one connection
-// reads it once. Entries go when their client is garbage collected.
-var connectionChecks = &connectionCheckCache{entries: map[connectionCheckKey]*connectionCheckEntry{}}
+// reads it once.
+var connectionChecks framework.PerClient[string, connectionCheck]
 
-type connectionCheckCache struct {
-	mu      sync.Mutex
-	entries map[connectionCheckKey]*connectionCheckEntry
-}
-
-type connectionCheckKey struct {
-	client weak.Pointer[kms.Client]
-	id     string
-}
-
-type connectionCheckEntry struct {
+type connectionCheck struct {
 	once sync.Once
 	err  error
 }
 
-func (c *connectionCheckCache) check(ctx context.Context, client *kms.Client, id string) error {
-	key := connectionCheckKey{client: weak.Make(client), id: id}
-	c.mu.Lock()
-	entry, ok := c.entries[key]
-	if !ok {
-		entry = &connectionCheckEntry{}
-		c.entries[key] = entry
-		runtime.AddCleanup(client, c.forget, key)
-	}
-	c.mu.Unlock()
-	entry.once.Do(func() { _, entry.err = client.GetAuth0Connection(ctx, id) })
-	return entry.err
-}
-
-func (c *connectionCheckCache) forget(key connectionCheckKey) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, key)
+// checkConnection reads the connection once per client.
+func checkConnection(ctx context.Context, client *kms.Client, id string) error {
+	check := connectionChecks.Get(client, id, true)
+	check.once.Do(func() { _, check.err = client.GetAuth0Connection(ctx, id) })
+	return check.err
 }

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -48,7 +49,7 @@ func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Schema(_ context
 			"rotation_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the rotation, e.g. `hanzokms_auth0_client_secret_rotation.example.id`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
+				Validators:          []validator.String{stringvalidator.RegexMatches(framework.UUIDPattern, framework.UUIDRule)},
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "The Auth0 application's client ID.",
@@ -68,18 +69,18 @@ func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Schema(_ context
 }
 
 func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	e.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *auth0ClientSecretRotationCredentialsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var cfg auth0ClientSecretRotationCredentialsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(e.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(e.client, &resp.Diagnostics) {
 		return
 	}
 	creds, err := e.client.GetAuth0ClientSecretRotationCredentials(ctx, cfg.RotationID.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the rotation's credentials", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not read the rotation's credentials", framework.APIErrorDetail(err))
 		return
 	}
 	active, err := creds.Active()

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -44,13 +45,13 @@ func (d *auth0ClientSecretRotationDataSource) Schema(_ context.Context, _ dataso
 				MarkdownDescription: "The rotation's ID. Set it, or set `name` with `project_id` and `environment`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
+				Validators:          []validator.String{stringvalidator.RegexMatches(framework.UUIDPattern, framework.UUIDRule)},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the rotation in its folder; requires `project_id` and `environment`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64), stringvalidator.RegexMatches(slugPattern, slugRule)},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64), stringvalidator.RegexMatches(framework.SlugPattern, framework.SlugRule)},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the KMS project, to look up by name.",
@@ -69,8 +70,8 @@ func (d *auth0ClientSecretRotationDataSource) Schema(_ context.Context, _ dataso
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(secretPathPattern, secretPathRule)},
 			},
-			"description":           computedDataSourceString("The rotation's description."),
-			"connection_id":         computedDataSourceString("ID of the Auth0 app connection that performs the rotation."),
+			"description":           framework.ComputedDataSourceString("The rotation's description."),
+			"connection_id":         framework.ComputedDataSourceString("ID of the Auth0 app connection that performs the rotation."),
 			"auto_rotation_enabled": schema.BoolAttribute{MarkdownDescription: "Whether the secret rotates automatically.", Computed: true},
 			"rotation_interval":     schema.Int64Attribute{MarkdownDescription: "Days between rotations.", Computed: true},
 			"rotate_at_utc": schema.SingleNestedAttribute{
@@ -97,18 +98,18 @@ func (d *auth0ClientSecretRotationDataSource) Schema(_ context.Context, _ dataso
 				},
 			},
 			"active_index":               schema.Int64Attribute{MarkdownDescription: "Which credential slot (0 or 1) the mapped secrets hold.", Computed: true},
-			"folder_id":                  computedDataSourceString("ID of the folder."),
-			"created_at":                 computedDataSourceString("When the rotation was created (RFC 3339, UTC)."),
-			"updated_at":                 computedDataSourceString("When the rotation was last changed (RFC 3339, UTC)."),
-			"rotation_status":            computedDataSourceString("Outcome of the last rotation attempt: `success` or `failed`."),
-			"last_rotation_attempted_at": computedDataSourceString("When a rotation was last attempted."),
-			"last_rotated_at":            computedDataSourceString("When the secret last rotated successfully."),
-			"last_rotation_job_id":       computedDataSourceString("ID of the job of the last automatic rotation."),
-			"next_rotation_at":           computedDataSourceString("When the next automatic rotation is due; null when auto-rotation is disabled."),
+			"folder_id":                  framework.ComputedDataSourceString("ID of the folder."),
+			"created_at":                 framework.ComputedDataSourceString("When the rotation was created (RFC 3339, UTC)."),
+			"updated_at":                 framework.ComputedDataSourceString("When the rotation was last changed (RFC 3339, UTC)."),
+			"rotation_status":            framework.ComputedDataSourceString("Outcome of the last rotation attempt: `success` or `failed`."),
+			"last_rotation_attempted_at": framework.ComputedDataSourceString("When a rotation was last attempted."),
+			"last_rotated_at":            framework.ComputedDataSourceString("When the secret last rotated successfully."),
+			"last_rotation_job_id":       framework.ComputedDataSourceString("ID of the job of the last automatic rotation."),
+			"next_rotation_at":           framework.ComputedDataSourceString("When the next automatic rotation is due; null when auto-rotation is disabled."),
 			"is_last_rotation_manual":    schema.BoolAttribute{MarkdownDescription: "Whether the last rotation was requested by hand.", Computed: true},
-			"last_rotation_message":      computedDataSourceString("Why the last rotation failed; null after a success."),
-			"connection_name":            computedDataSourceString("Name of the Auth0 app connection."),
-			"environment_name":           computedDataSourceString("Display name of the environment."),
+			"last_rotation_message":      framework.ComputedDataSourceString("Why the last rotation failed; null after a success."),
+			"connection_name":            framework.ComputedDataSourceString("Name of the Auth0 app connection."),
+			"environment_name":           framework.ComputedDataSourceString("Display name of the environment."),
 		},
 	}
 }
@@ -122,13 +123,13 @@ func (d *auth0ClientSecretRotationDataSource) ConfigValidators(context.Context) 
 }
 
 func (d *auth0ClientSecretRotationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *auth0ClientSecretRotationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg auth0RotationFields
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(d.client, &resp.Diagnostics) {
 		return
 	}
 	var found *kms.Auth0ClientSecretRotation
@@ -143,7 +144,7 @@ func (d *auth0ClientSecretRotationDataSource) Read(ctx context.Context, req data
 		found, err = d.client.GetAuth0ClientSecretRotationByName(ctx, cfg.ProjectID.ValueString(), cfg.Environment.ValueString(), secretPath, cfg.Name.ValueString())
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", framework.APIErrorDetail(err))
 		return
 	}
 	var state auth0RotationFields

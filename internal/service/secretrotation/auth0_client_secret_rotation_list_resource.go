@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -89,19 +90,19 @@ func (l *auth0ClientSecretRotationListResource) ListResourceConfigSchema(_ conte
 }
 
 func (l *auth0ClientSecretRotationListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	l.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *auth0ClientSecretRotationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg auth0RotationListConfig
 	diags := req.Config.Get(ctx, &cfg)
-	if diags.HasError() || !requireClient(l.client, &diags) {
+	if diags.HasError() || !framework.RequireClient(l.client, &diags) {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	all, err := l.client.ListAuth0ClientSecretRotations(ctx, cfg.ProjectID.ValueString())
 	if err != nil {
-		diags.AddError("Could not list the Auth0 client secret rotations", apiErrorDetail(err))
+		diags.AddError("Could not list the Auth0 client secret rotations", framework.APIErrorDetail(err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
@@ -128,7 +129,7 @@ func (l *auth0ClientSecretRotationListResource) List(ctx context.Context, req li
 func rotationListResult(ctx context.Context, req list.ListRequest, r *kms.Auth0ClientSecretRotation) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = fmt.Sprintf("%s:%s:%s", r.Environment.Slug, r.Folder.Path, r.Name)
-	setIDIdentity(ctx, result.Identity, types.StringValue(r.ID), &result.Diagnostics)
+	framework.SetIDIdentity(ctx, result.Identity, types.StringValue(r.ID), &result.Diagnostics)
 	if !req.IncludeResource {
 		return result
 	}

@@ -1,19 +1,18 @@
-package provider
+package secretrotation
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -48,38 +47,8 @@ type folderNames struct {
 	missing *missingFolder
 }
 
-type folderNamesKey struct {
-	client                        weak.Pointer[kms.Client]
-	project, environment, secPath string
-}
-
-type folderNamesCache struct {
-	mu      sync.Mutex
-	entries map[folderNamesKey]*folderNames
-}
-
-// mappedNames holds the folders of each provider client; entries go when
-// their client is garbage collected.
-var mappedNames = &folderNamesCache{entries: map[folderNamesKey]*folderNames{}}
-
-func (c *folderNamesCache) folder(client *kms.Client, project, environment, secretPath string, create bool) *folderNames {
-	key := folderNamesKey{client: weak.Make(client), project: project, environment: environment, secPath: secretPath}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	f, ok := c.entries[key]
-	if !ok && create {
-		f = &folderNames{}
-		c.entries[key] = f
-		runtime.AddCleanup(client, c.forget, key)
-	}
-	return f
-}
-
-func (c *folderNamesCache) forget(key folderNamesKey) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, key)
-}
+// mappedNames holds the folders of each provider client.
+var mappedNames framework.PerClient[rotationFolder, folderNames]
 
 // rotationFolder is where a rotation and its mapped secrets live.
 type rotationFolder struct {
@@ -120,7 +89,7 @@ func (m mappedName) path() path.Path { return path.Root("secrets_mapping").AtNam
 // without, it only checks the folder (and names must be nil).
 func checkMappedNames(ctx context.Context, client *kms.Client, where rotationFolder, names []mappedName, claim bool) diag.Diagnostics {
 	var diags diag.Diagnostics
-	f := mappedNames.folder(client, where.project, where.environment, where.secretPath, true)
+	f := mappedNames.Get(client, where, true)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.load(ctx, client, where); err != nil {
@@ -133,7 +102,7 @@ func checkMappedNames(ctx context.Context, client *kms.Client, where rotationFol
 				fmt.Sprintf("Before creating the rotation the provider lists the secrets of environment %q, folder %q, to make sure "+
 					"the mapped names are free (the KMS changes the Auth0 application's secret before it refuses a taken name). "+
 					"That listing failed, so nothing was created: %s\n\nThe machine identity needs permission to read (or describe) "+
-					"secrets in that folder.", where.environment, where.secretPath, apiErrorDetail(err)))
+					"secrets in that folder.", where.environment, where.secretPath, framework.APIErrorDetail(err)))
 		} else {
 			// The identity may lack the permission to list while still being
 			// allowed to create, or the KMS may be briefly unavailable: the
@@ -175,7 +144,7 @@ func checkMappedNames(ctx context.Context, client *kms.Client, where rotationFol
 // a folder. A folder not listed yet needs nothing: its listing, when it comes,
 // finds them gone (one in progress is waited for).
 func forgetMappedNames(client *kms.Client, where rotationFolder, names ...string) {
-	f := mappedNames.folder(client, where.project, where.environment, where.secretPath, false)
+	f := mappedNames.Get(client, where, false)
 	if f == nil {
 		return
 	}
@@ -192,7 +161,7 @@ func forgetMappedNames(client *kms.Client, where rotationFolder, names ...string
 
 // renameMappedNames records that this process renamed a rotation's secrets.
 func renameMappedNames(client *kms.Client, where rotationFolder, renames map[string]string) {
-	f := mappedNames.folder(client, where.project, where.environment, where.secretPath, false)
+	f := mappedNames.Get(client, where, false)
 	if f == nil {
 		return
 	}
@@ -269,7 +238,7 @@ func (m *missingFolder) diagnostic(where rotationFolder) diag.Diagnostic {
 	if m.environmentMissing {
 		known := "The provider could not read the project's environments."
 		if len(m.environments) > 0 {
-			known = "Its environments are: " + quoteAll(m.environments) + " (use the slug, not the name)."
+			known = "Its environments are: " + framework.QuoteAll(m.environments) + " (use the slug, not the name)."
 		}
 		return diag.NewAttributeErrorDiagnostic(path.Root("environment"), "Environment not found",
 			fmt.Sprintf("environment %q does not exist in project %s. %s", where.environment, where.project, known))
@@ -279,7 +248,7 @@ func (m *missingFolder) diagnostic(where rotationFolder) diag.Diagnostic {
 	case m.serverMessage != "":
 		detail += "(" + m.serverMessage + ".) "
 	case len(m.siblings) > 0:
-		detail += fmt.Sprintf("The folders in %q are: %s. ", m.parent, quoteAll(m.siblings))
+		detail += fmt.Sprintf("The folders in %q are: %s. ", m.parent, framework.QuoteAll(m.siblings))
 	default:
 		detail += fmt.Sprintf("There is no folder in %q (it may not exist either). ", m.parent)
 	}

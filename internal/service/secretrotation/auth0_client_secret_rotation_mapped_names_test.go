@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // Thirty creates in one folder at once: one listing serves them all, each

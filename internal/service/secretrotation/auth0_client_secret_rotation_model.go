@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -121,7 +122,7 @@ func normalizeSecretPath(p string) string {
 func (m *auth0RotationFields) setFromAPI(r *kms.Auth0ClientSecretRotation, prior auth0RotationFields) {
 	m.ID = types.StringValue(r.ID)
 	m.Name = types.StringValue(r.Name)
-	m.Description = descriptionFromAPI(r.Description, prior.Description)
+	m.Description = framework.DescriptionFromAPI(r.Description, prior.Description)
 	m.ProjectID = types.StringValue(r.ProjectID)
 	m.ConnectionID = types.StringValue(r.ConnectionID)
 	m.Environment = types.StringValue(r.Environment.Slug)
@@ -160,16 +161,4 @@ func computedFromAPI(r *kms.Auth0ClientSecretRotation) auth0RotationComputed {
 		ConnectionName:          types.StringValue(r.Connection.Name),
 		EnvironmentName:         types.StringValue(r.Environment.Name),
 	}
-}
-
-// descriptionFromAPI maps the API's null or "" to whichever of the two the
-// configuration used, so neither spelling plans a change forever.
-func descriptionFromAPI(api *string, prior types.String) types.String {
-	if api != nil && *api != "" {
-		return types.StringValue(*api)
-	}
-	if !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
-		return types.StringValue("")
-	}
-	return types.StringNull()
 }

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 )
 
 var _ resource.ResourceWithMoveState = (*auth0ClientSecretRotationResource)(nil)
@@ -91,7 +93,7 @@ func moveFromInfisicalAuth0Rotation(ctx context.Context, req resource.MoveStateR
 			missing = append(missing, name)
 		}
 	}
-	need("id", src.ID != nil && uuidPattern.MatchString(*src.ID))
+	need("id", src.ID != nil && framework.UUIDPattern.MatchString(*src.ID))
 	need("name", src.Name != nil)
 	need("project_id", src.ProjectID != nil)
 	need("connection_id", src.ConnectionID != nil)
@@ -149,7 +151,7 @@ func moveFromInfisicalAuth0Rotation(ctx context.Context, req resource.MoveStateR
 		RevokeCredentialsOnDestroy: types.BoolValue(false),
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &target)...)
-	setIDIdentity(ctx, resp.TargetIdentity, target.ID, &resp.Diagnostics)
+	framework.SetIDIdentity(ctx, resp.TargetIdentity, target.ID, &resp.Diagnostics)
 	// Like an import: Infisical's state knows no rotation_trigger, so the first
 	// one the configuration gives is adopted without rotating.
 	if resp.TargetPrivate != nil {

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -31,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState    = (*auth0ClientSecretRotationResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*auth0ClientSecretRotationResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*auth0ClientSecretRotationResource)(nil)
+	_ resource.ResourceWithIdentity       = (*auth0ClientSecretRotationResource)(nil)
 )
 
 // NewAuth0ClientSecretRotationResource is the factory of hanzokms_auth0_client_secret_rotation.
@@ -41,12 +43,6 @@ func NewAuth0ClientSecretRotationResource() resource.Resource {
 type auth0ClientSecretRotationResource struct {
 	client *kms.Client
 }
-
-const singlePhaseWarning = "Auth0 client secret rotation is single-phase: an Auth0 application has exactly one " +
-	"client secret, so the old secret stops working the moment a rotation happens, and clients that still hold it " +
-	"fail to authenticate until they read the new one from the mapped secret. Automatic rotation can therefore " +
-	"interrupt services; where continuity matters, set `auto_rotation_enabled = false` and rotate by changing " +
-	"`rotation_trigger` when the consumers are ready."
 
 func (r *auth0ClientSecretRotationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_auth0_client_secret_rotation"
@@ -77,25 +73,25 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 64),
-					stringvalidator.RegexMatches(slugPattern, slugRule),
+					stringvalidator.RegexMatches(framework.SlugPattern, framework.SlugRule),
 				},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A description of the rotation, at most 256 characters, without white space at either end (the KMS trims it, so it is refused; wrap a heredoc in `chomp()`).",
 				Optional:            true,
-				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtMost(256)},
+				Validators:          []validator.String{framework.ServerTrimmed(), stringvalidator.LengthAtMost(256)},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the KMS project (secret manager) the rotation and its mapped secrets belong to. Changing it replaces the rotation (in the other project, where the old mapped secrets are not in the way).",
 				Required:            true,
-				Validators:          []validator.String{serverTrimmed(), stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{framework.ServerTrimmed(), stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"connection_id": schema.StringAttribute{
 				MarkdownDescription: "ID (UUID) of the Auth0 app connection that performs the rotation, e.g. `hanzokms_app_connection_auth0.example.id`. " +
 					"Changing it replaces the rotation, in the same folder: see `delete_secrets_on_destroy`.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
+				Validators:    []validator.String{stringvalidator.RegexMatches(framework.UUIDPattern, framework.UUIDRule)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"environment": schema.StringAttribute{
@@ -159,7 +155,7 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 							"then issues the new application's secret into the mapped secrets. The previous application's secret is left as it is.",
 						Required: true,
 						Validators: []validator.String{
-							serverTrimmed(),
+							framework.ServerTrimmed(),
 							stringvalidator.LengthAtLeast(1),
 							stringvalidator.RegexMatches(noSpacePattern, "must be an Auth0 client ID, without spaces"),
 						},
@@ -217,14 +213,14 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"folder_id":                  computedString("ID of the folder the rotation lives in.", useState),
-			"created_at":                 computedString("When the rotation was created (RFC 3339, UTC).", useState),
-			"updated_at":                 computedString("When the rotation was last changed (RFC 3339, UTC).", useState),
-			"rotation_status":            computedString("Outcome of the last rotation attempt: `success` or `failed`.", useState),
-			"last_rotation_attempted_at": computedString("When a rotation was last attempted (RFC 3339, UTC).", useState),
-			"last_rotated_at":            computedString("When the secret last rotated successfully (RFC 3339, UTC).", useState),
-			"last_rotation_job_id":       computedString("ID of the scheduled job of the last automatic rotation; null after a manual one.", useState),
-			"next_rotation_at": computedString("When the next automatic rotation is due (RFC 3339, UTC): the day of the last rotation, at "+
+			"folder_id":                  framework.ComputedString("ID of the folder the rotation lives in.", useState),
+			"created_at":                 framework.ComputedString("When the rotation was created (RFC 3339, UTC).", useState),
+			"updated_at":                 framework.ComputedString("When the rotation was last changed (RFC 3339, UTC).", useState),
+			"rotation_status":            framework.ComputedString("Outcome of the last rotation attempt: `success` or `failed`.", useState),
+			"last_rotation_attempted_at": framework.ComputedString("When a rotation was last attempted (RFC 3339, UTC).", useState),
+			"last_rotated_at":            framework.ComputedString("When the secret last rotated successfully (RFC 3339, UTC).", useState),
+			"last_rotation_job_id":       framework.ComputedString("ID of the scheduled job of the last automatic rotation; null after a manual one.", useState),
+			"next_rotation_at": framework.ComputedString("When the next automatic rotation is due (RFC 3339, UTC): the day of the last rotation, at "+
 				"`rotate_at_utc`, plus `rotation_interval` days, and one day more when that rotation was manual (create or "+
 				"`rotation_trigger`) and happened at or after that day's `rotate_at_utc`. Null when auto-rotation is disabled, "+
 				"except after a failed attempt: the KMS then sets the next day at `rotate_at_utc`, though it rotates only when "+
@@ -234,11 +230,16 @@ func (r *auth0ClientSecretRotationResource) Schema(_ context.Context, _ resource
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"last_rotation_message": computedString("Why the last rotation failed, as Auth0 answered; null after a success.", useState),
-			"connection_name":       computedString("Name of the Auth0 app connection.", useState),
-			"environment_name":      computedString("Display name of the environment.", useState),
+			"last_rotation_message": framework.ComputedString("Why the last rotation failed, as Auth0 answered; null after a success.", useState),
+			"connection_name":       framework.ComputedString("Name of the Auth0 app connection.", useState),
+			"environment_name":      framework.ComputedString("Display name of the environment.", useState),
 		},
 	}
+}
+
+// IdentitySchema: a rotation is identified by its id (framework.IDIdentitySchema).
+func (r *auth0ClientSecretRotationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = framework.IDIdentitySchema("rotation")
 }
 
 func secretNameValidators() []validator.String {
@@ -261,7 +262,7 @@ func secretPathRequiresReplace() planmodifier.String {
 }
 
 func (r *auth0ClientSecretRotationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	r.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -358,7 +359,7 @@ func (r *auth0ClientSecretRotationResource) ModifyPlan(ctx context.Context, req 
 
 func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan := getRotation(ctx, req.Plan.Raw, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	body := kms.CreateAuth0ClientSecretRotationRequest{
@@ -391,21 +392,21 @@ func (r *auth0ClientSecretRotationResource) Create(ctx context.Context, req reso
 	// whatever rotation_trigger holds.
 	created, err := r.client.CreateAuth0ClientSecretRotation(ctx, body)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create the Auth0 client secret rotation", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not create the Auth0 client secret rotation", framework.APIErrorDetail(err))
 		return
 	}
 	state := plan
 	state.setFromAPI(created, plan.auth0RotationFields)
 	setRotation(ctx, &resp.State.Raw, state, &resp.Diagnostics)
-	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+	framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 }
 
 func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
 	// The id never changes, and the identity must be set even when the
 	// object is gone (the framework requires one after every read).
-	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	current, err := r.client.GetAuth0ClientSecretRotation(ctx, state.ID.ValueString())
@@ -417,7 +418,7 @@ func (r *auth0ClientSecretRotationResource) Read(ctx context.Context, req resour
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", apiErrorDetail(err)+keptInState)
+		resp.Diagnostics.AddError("Could not read the Auth0 client secret rotation", framework.APIErrorDetail(err)+framework.KeptInState)
 		return
 	}
 	next := state
@@ -438,8 +439,8 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
 	// The id never changes: the identity is the state's, whatever path the
 	// update takes (the framework requires one after every update).
-	setIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	framework.SetIDIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	id := state.ID.ValueString()
@@ -452,7 +453,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 	if !patch.IsEmpty() {
 		updated, err := r.client.UpdateAuth0ClientSecretRotation(ctx, id, patch)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not update the Auth0 client secret rotation", apiErrorDetail(err))
+			resp.Diagnostics.AddError("Could not update the Auth0 client secret rotation", framework.APIErrorDetail(err))
 			return
 		}
 		latest = updated
@@ -491,7 +492,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 				// would see no change: remember the rotation still owed.
 				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRotationOwed, []byte(`true`))...)
 			}
-			resp.Diagnostics.AddError("Could not rotate the Auth0 client secret", apiErrorDetail(err))
+			resp.Diagnostics.AddError("Could not rotate the Auth0 client secret", framework.APIErrorDetail(err))
 			return
 		}
 		latest = rotated
@@ -517,7 +518,7 @@ func (r *auth0ClientSecretRotationResource) Update(ctx context.Context, req reso
 
 func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state := getRotation(ctx, req.State.Raw, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	err := r.client.DeleteAuth0ClientSecretRotation(ctx, state.ID.ValueString(), kms.DeleteOptions{
@@ -525,7 +526,7 @@ func (r *auth0ClientSecretRotationResource) Delete(ctx context.Context, req reso
 		RevokeGeneratedCredentials: state.RevokeCredentialsOnDestroy.ValueBool(),
 	})
 	if err != nil && !kms.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete the Auth0 client secret rotation", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not delete the Auth0 client secret rotation", framework.APIErrorDetail(err))
 		return
 	}
 	if err == nil && state.DeleteSecretsOnDestroy.ValueBool() {
@@ -543,7 +544,7 @@ func stateFolder(state auth0RotationModel) rotationFolder {
 
 func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" { // an import block with identity = { id = ... } (Terraform 1.12+)
-		rotationID, ok := idFromIdentity(ctx, req.Identity, "rotation", &resp.Diagnostics)
+		rotationID, ok := framework.IDFromIdentity(ctx, req.Identity, "rotation", &resp.Diagnostics)
 		if !ok {
 			return
 		}
@@ -559,12 +560,12 @@ func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req
 		return
 	}
 	if id.byName() {
-		if !requireClient(r.client, &resp.Diagnostics) {
+		if !framework.RequireClient(r.client, &resp.Diagnostics) {
 			return
 		}
 		found, err := r.client.GetAuth0ClientSecretRotationByName(ctx, id.ProjectID, id.Environment, id.SecretPath, id.Name)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not find the Auth0 client secret rotation to import", apiErrorDetail(err))
+			resp.Diagnostics.AddError("Could not find the Auth0 client secret rotation to import", framework.APIErrorDetail(err))
 			return
 		}
 		id.RotationID = found.ID
@@ -576,36 +577,6 @@ func (r *auth0ClientSecretRotationResource) ImportState(ctx context.Context, req
 	if resp.Private != nil { // always set by the framework; nil only when called directly
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, []byte(`true`))...)
 	}
-}
-
-// privateKeyImported marks a rotation imported and not updated since: its
-// rotation_trigger is null only because the KMS does not know triggers, so
-// the first one the configuration gives is adopted without rotating.
-const privateKeyImported = "imported"
-
-// privateState is what both ModifyPlanRequest.Private and
-// UpdateRequest.Private offer.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-// triggerRotates reports whether the plan's rotation_trigger asks for a
-// rotation: a new value that differs from the last one. Removing the trigger
-// does not rotate, nor does the first trigger after an import.
-func triggerRotates(ctx context.Context, plan, state auth0RotationModel, private privateState) (bool, diag.Diagnostics) {
-	if plan.RotationTrigger.IsNull() || plan.RotationTrigger.Equal(state.RotationTrigger) {
-		return false, nil
-	}
-	if state.RotationTrigger.IsNull() && private != nil {
-		imported, diags := private.GetKey(ctx, privateKeyImported)
-		if diags.HasError() {
-			return false, diags
-		}
-		if string(imported) == "true" {
-			return false, nil
-		}
-	}
-	return true, nil
 }
 
 // updateRequest holds every field that differs between plan and state, each
@@ -638,18 +609,4 @@ func updateRequest(ctx context.Context, plan, state auth0RotationModel, diags *d
 		u.SecretsMapping = &v
 	}
 	return u
-}
-
-func warnIfRotationFailed(r *kms.Auth0ClientSecretRotation, diags *diag.Diagnostics) {
-	if r.RotationStatus != "failed" {
-		return
-	}
-	message := "(no message)"
-	if r.LastRotationMessage != nil && *r.LastRotationMessage != "" {
-		message = *r.LastRotationMessage
-	}
-	diags.AddWarning(fmt.Sprintf("The last rotation of %q failed", r.Name),
-		fmt.Sprintf("Rotation %s (last attempted %s) failed: %s\n\nThe mapped secrets still hold the credentials of the last "+
-			"successful rotation (%s). Fix the cause (often the Auth0 connection's permissions), then rotate by changing rotation_trigger.",
-			r.ID, r.LastRotationAttemptedAt, message, r.LastRotatedAt))
 }

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -54,20 +55,20 @@ func (a *auth0ClientSecretRotationRotateAction) Schema(_ context.Context, _ acti
 			"rotation_id": schema.StringAttribute{
 				MarkdownDescription: "ID (UUID) of the rotation to rotate, e.g. `hanzokms_auth0_client_secret_rotation.example.id`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)},
+				Validators:          []validator.String{stringvalidator.RegexMatches(framework.UUIDPattern, framework.UUIDRule)},
 			},
 		},
 	}
 }
 
 func (a *auth0ClientSecretRotationRotateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	a.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *auth0ClientSecretRotationRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var cfg auth0RotationRotateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(a.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(a.client, &resp.Diagnostics) {
 		return
 	}
 	id := cfg.RotationID.ValueString()
@@ -76,13 +77,13 @@ func (a *auth0ClientSecretRotationRotateAction) Invoke(ctx context.Context, req 
 	before, err := a.client.GetAuth0ClientSecretRotation(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("rotation_id"), "Could not read the Auth0 client secret rotation to rotate",
-			fmt.Sprintf("rotation_id %q: %s", id, apiErrorDetail(err)))
+			fmt.Sprintf("rotation_id %q: %s", id, framework.APIErrorDetail(err)))
 		return
 	}
 	progress(resp, fmt.Sprintf("Rotating the Auth0 client secret of %q (last rotated %s)", before.Name, before.LastRotatedAt))
 	rotated, err := a.client.RotateAuth0ClientSecret(ctx, id, before.LastRotatedAt)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not rotate the Auth0 client secret", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not rotate the Auth0 client secret", framework.APIErrorDetail(err))
 		return
 	}
 	if rotated.RotationStatus == "failed" {

@@ -1,13 +1,14 @@
-package provider
+package secretrotation
 
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 )
 
 // This file holds the rules the rotation resource follows because of how the
@@ -64,39 +65,5 @@ func refuseStrandingReplacement(ctx context.Context, plan, state auth0RotationMo
 			"same names (consumers read a new client secret, as after any rotation); or\n"+
 			"  - rename both secrets in secrets_mapping in this same change, and move consumers to the new names.",
 			state.Environment.ValueString(), normalizeSecretPath(state.SecretPath.ValueString()),
-			quoteAll(uniqueStrings(reused))))
-}
-
-func uniqueStrings(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func quoteAll(in []string) string {
-	quoted := make([]string, len(in))
-	for i, s := range in {
-		quoted[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(quoted, ", ")
-}
-
-// privateKeyRotationOwed marks a rotation whose application was switched
-// (parameters.client_id) but whose follow-up rotation failed: the next plan
-// rotates even though no attribute differs.
-const privateKeyRotationOwed = "rotation_owed"
-
-func rotationOwed(ctx context.Context, private privateState, diags *diag.Diagnostics) bool {
-	if private == nil {
-		return false
-	}
-	owed, d := private.GetKey(ctx, privateKeyRotationOwed)
-	diags.Append(d...)
-	return string(owed) == "true"
+			framework.QuoteAll(framework.UniqueStrings(reused))))
 }

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -107,18 +108,18 @@ func (d *auth0ClientSecretRotationsDataSource) Schema(_ context.Context, _ datas
 				MarkdownDescription: "The rotations found.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                    computedDataSourceString("The rotation's ID."),
-					"name":                  computedDataSourceString("The rotation's name."),
-					"environment":           computedDataSourceString("Environment slug."),
-					"secret_path":           computedDataSourceString("Folder path."),
-					"connection_id":         computedDataSourceString("ID of the Auth0 app connection."),
-					"client_id":             computedDataSourceString("Client ID of the Auth0 application whose secret rotates."),
+					"id":                    framework.ComputedDataSourceString("The rotation's ID."),
+					"name":                  framework.ComputedDataSourceString("The rotation's name."),
+					"environment":           framework.ComputedDataSourceString("Environment slug."),
+					"secret_path":           framework.ComputedDataSourceString("Folder path."),
+					"connection_id":         framework.ComputedDataSourceString("ID of the Auth0 app connection."),
+					"client_id":             framework.ComputedDataSourceString("Client ID of the Auth0 application whose secret rotates."),
 					"auto_rotation_enabled": schema.BoolAttribute{MarkdownDescription: "Whether it rotates automatically.", Computed: true},
 					"rotation_interval":     schema.Int64Attribute{MarkdownDescription: "Days between rotations.", Computed: true},
-					"rotation_status":       computedDataSourceString("`success` or `failed`."),
-					"last_rotated_at":       computedDataSourceString("When the secret last rotated successfully."),
-					"next_rotation_at":      computedDataSourceString("When the next automatic rotation is due; null when auto-rotation is off."),
-					"last_rotation_message": computedDataSourceString("Why the last rotation failed; null after a success."),
+					"rotation_status":       framework.ComputedDataSourceString("`success` or `failed`."),
+					"last_rotated_at":       framework.ComputedDataSourceString("When the secret last rotated successfully."),
+					"next_rotation_at":      framework.ComputedDataSourceString("When the next automatic rotation is due; null when auto-rotation is off."),
+					"last_rotation_message": framework.ComputedDataSourceString("Why the last rotation failed; null after a success."),
 				}},
 			},
 		},
@@ -126,18 +127,18 @@ func (d *auth0ClientSecretRotationsDataSource) Schema(_ context.Context, _ datas
 }
 
 func (d *auth0ClientSecretRotationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.client = framework.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *auth0ClientSecretRotationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg auth0RotationsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !framework.RequireClient(d.client, &resp.Diagnostics) {
 		return
 	}
 	all, err := d.client.ListAuth0ClientSecretRotations(ctx, cfg.ProjectID.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Could not list the Auth0 client secret rotations", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Could not list the Auth0 client secret rotations", framework.APIErrorDetail(err))
 		return
 	}
 	found := selectRotations(all, rotationFilter{

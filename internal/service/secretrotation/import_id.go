@@ -1,8 +1,10 @@
-package provider
+package secretrotation
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 )
 
 // rotationImportID is what `terraform import` accepts for a rotation: its
@@ -21,7 +23,7 @@ const rotationImportFormats = "a rotation ID (UUID) or <project_id>:<environment
 
 func parseRotationImportID(raw string) (rotationImportID, error) {
 	raw = strings.TrimSpace(raw)
-	if uuidPattern.MatchString(raw) {
+	if framework.UUIDPattern.MatchString(raw) {
 		return rotationImportID{RotationID: strings.ToLower(raw)}, nil
 	}
 	parts := strings.Split(raw, ":")
@@ -64,8 +66,8 @@ func checkRotationImportIDPart(part, value string) error {
 			return fmt.Errorf("secret_path %q %s", value, secretPathRule)
 		}
 	case "name":
-		if !slugPattern.MatchString(value) || len(value) > 64 {
-			return fmt.Errorf("name %q %s, 1-64 characters", value, slugRule)
+		if !framework.SlugPattern.MatchString(value) || len(value) > 64 {
+			return fmt.Errorf("name %q %s, 1-64 characters", value, framework.SlugRule)
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
-package provider
+package secretrotation
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 )
 
 func FuzzParseRotationImportID(f *testing.F) {
@@ -24,12 +26,12 @@ func FuzzParseRotationImportID(f *testing.F) {
 			return
 		}
 		if !id.byName() {
-			if !uuidPattern.MatchString(id.RotationID) || id.RotationID != strings.ToLower(id.RotationID) {
+			if !framework.UUIDPattern.MatchString(id.RotationID) || id.RotationID != strings.ToLower(id.RotationID) {
 				t.Fatalf("accepted %q as a rotation ID %q", raw, id.RotationID)
 			}
 			return
 		}
-		if id.ProjectID == "" || !slugPattern.MatchString(id.Name) || len(id.Name) > 64 ||
+		if id.ProjectID == "" || !framework.SlugPattern.MatchString(id.Name) || len(id.Name) > 64 ||
 			!environmentSlug.MatchString(id.Environment) || !strings.HasPrefix(id.SecretPath, "/") {
 			t.Fatalf("accepted %q as %+v", raw, id)
 		}

@@ -1,4 +1,4 @@
-package provider
+package secretrotation
 
 import (
 	"sort"
@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
 )
 
@@ -34,7 +35,7 @@ const (
 )
 
 func connectionIDFilterValidators() []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(uuidPattern, uuidRule)}
+	return []validator.String{stringvalidator.RegexMatches(framework.UUIDPattern, framework.UUIDRule)}
 }
 
 func clientIDFilterValidators() []validator.String {

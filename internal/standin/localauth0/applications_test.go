@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
 )
 
 // What a preflight reads: the token's scopes (in the answer and in the JWT's

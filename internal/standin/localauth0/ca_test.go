@@ -9,8 +9,8 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
 )
 
 // A tenant given a CA-signed certificate serves it: a client that trusts

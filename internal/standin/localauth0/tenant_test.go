@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
 )
 
 func post(t *testing.T, tn *localauth0.Tenant, path, contentType, body, bearer string, method ...string) (int, map[string]any) {

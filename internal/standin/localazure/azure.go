@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localjwt"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localjwt"
 )
 
 // Identity is a managed identity: its client (application) id and the

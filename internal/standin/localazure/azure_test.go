@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localazure"
 )
 
 func get(t *testing.T, target string, header map[string]string) int {

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localjwt"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localjwt"
 )
 
 // Instance is the GCE instance the metadata server describes.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localgcp"
 )
 
 const (

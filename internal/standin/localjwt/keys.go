@@ -1,5 +1,5 @@
 // Package localjwt holds the RS256 signing keys of the local cloud stand-ins
-// (internal/localgcp, internal/localazure): a key with its id and a
+// (internal/standin/localgcp, internal/standin/localazure): a key with its id and a
 // self-signed certificate, published the way Google and Microsoft publish
 // theirs, so that the local KMS verifies the stand-ins' tokens as the server
 // verifies the clouds'.

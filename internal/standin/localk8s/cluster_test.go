@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localk8s"
 )
 
 func review(t *testing.T, c *localk8s.Cluster, reviewer, token string, audiences []string) (int, map[string]any) {

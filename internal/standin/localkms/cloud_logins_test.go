@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localgcp"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
 )
 
 const (

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
 )
 
 const tokenRoute = "POST /oauth/token"

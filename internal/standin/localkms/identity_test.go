@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
 )
 
 const rotationsList = "/api/v2/secret-rotations/auth0-client-secret?projectId=p"

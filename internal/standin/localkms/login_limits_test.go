@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
 )
 
 // While a test rate-limits the logins, every login route answers as the

@@ -65,7 +65,7 @@ type Options struct {
 	// https://www.googleapis.com/service_accounts/v1/metadata/x509/<email>
 	// (a service account's keys, for iam logins), and AzureKeysURL
 	// https://login.microsoftonline.com/<tenant>/discovery/keys: tests point
-	// them at internal/localgcp and internal/localazure.
+	// them at internal/standin/localgcp and internal/standin/localazure.
 	GoogleOAuth2CertsURL         string
 	GoogleServiceAccountCertsURL func(email string) string
 	AzureKeysURL                 func(tenant string) string

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
 )
 
 const rotations = "/api/v2/secret-rotations/auth0-client-secret"

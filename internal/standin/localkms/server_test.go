@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
 )
 
 // world is a KMS and a tenant, spoken to over HTTP only, as a client would.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
 )
 
 var stateBoot = localkms.Bootstrap{Identities: []localkms.BootstrapIdentity{{ClientID: "id", ClientSecret: "secret"}}}

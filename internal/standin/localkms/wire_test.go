@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
 )
 
 const rotationsRoute = "/api/v2/secret-rotations/auth0-client-secret"

@@ -9,7 +9,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
 )
 
 // The issuer is a real OIDC provider to go-oidc: discovery over TLS, keys,

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localsts"
 )
 
 var principal = localsts.Principal{
