@@ -15,9 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // Fixed names of the seeded world.

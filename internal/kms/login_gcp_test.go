@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localgcp"
 )
 
 // An iam login's JWT is {sub: the service account, aud: the identity id,

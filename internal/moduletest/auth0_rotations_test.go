@@ -16,10 +16,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // The local KMS's routes, as it counts requests.
@@ -92,7 +93,7 @@ func TestAccModuleAuth0Rotations_offline(t *testing.T) {
 	acctest.SkipUnless(t, acctest.FeatureTestMocks, acctest.FeatureWriteOnlyAttributes, acctest.FeatureEphemeralVariables)
 	// No provider settings: a mocked provider is never configured, and a
 	// request would have nowhere to go.
-	for _, k := range []string{provider.EnvHost, provider.EnvClientID, provider.EnvClientSecret, provider.EnvToken} {
+	for _, k := range envvar.All {
 		t.Setenv(k, "")
 	}
 	runTests(t, moduleWorkDir(t), "tests/offline.tftest.hcl")
@@ -111,8 +112,8 @@ func TestAccModuleAuth0Rotations_localStack(t *testing.T) {
 	env.Tenant.AddApplication(localauth0.Application{ClientID: "app-client-2", Name: "Payments API client", Audiences: []string{localstack.AppAudience}})
 	firstSecret, secondSecret := env.Tenant.Secret(acctest.AppClientID), env.Tenant.Secret("app-client-2")
 	for k, v := range map[string]string{
-		provider.EnvHost: env.KMSURL, provider.EnvClientID: acctest.IdentityClientID, provider.EnvClientSecret: env.IdentityClientSecret,
-		provider.EnvToken: "", provider.EnvCACertificate: string(env.Tenant.CACertPEM()),
+		envvar.Host: env.KMSURL, envvar.ClientID: acctest.IdentityClientID, envvar.ClientSecret: env.IdentityClientSecret,
+		envvar.Token: "", envvar.CACertificate: string(env.Tenant.CACertPEM()),
 		"TF_VAR_project_id": acctest.ProjectID, "TF_VAR_environment": "dev",
 		"TF_VAR_create_connection":        fmt.Sprintf(`{ name = "module-rotator", domain = %q, client_id = %q }`, env.Tenant.Domain(), acctest.ManagementClientID),
 		"TF_VAR_connection_client_secret": env.Tenant.Secret(acctest.ManagementClientID),
@@ -172,8 +173,8 @@ func TestAccModuleAuth0Rotations_adoptWithImportForEach(t *testing.T) {
 	}
 	secrets := map[string]string{acctest.AppClientID: env.Tenant.Secret(acctest.AppClientID), "app-client-2": env.Tenant.Secret("app-client-2")}
 	for k, v := range map[string]string{
-		provider.EnvHost: env.KMSURL, provider.EnvClientID: acctest.IdentityClientID, provider.EnvClientSecret: env.IdentityClientSecret,
-		provider.EnvToken: "", "TF_VAR_project_id": acctest.ProjectID, "TF_VAR_environment": "dev", "TF_VAR_connection_id": env.ConnectionID,
+		envvar.Host: env.KMSURL, envvar.ClientID: acctest.IdentityClientID, envvar.ClientSecret: env.IdentityClientSecret,
+		envvar.Token: "", "TF_VAR_project_id": acctest.ProjectID, "TF_VAR_environment": "dev", "TF_VAR_connection_id": env.ConnectionID,
 		"TF_VAR_applications": fmt.Sprintf(`{ "billing-api" = { client_id = %q }, "payments" = { client_id = "app-client-2", secret_path = "/app/auth0/" } }`, acctest.AppClientID),
 	} {
 		t.Setenv(k, v)

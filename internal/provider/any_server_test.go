@@ -25,11 +25,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // anyRotation is the basic rotation in the Env's project, through the
@@ -584,11 +584,11 @@ func TestAccAnyServer_traceLogHoldsNoSecret(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvClientID, env.IdentityClientID)
-	t.Setenv(provider.EnvClientSecret, env.IdentityClientSecret)
-	t.Setenv(provider.EnvToken, "")
-	t.Setenv(provider.EnvCACertificate, string(env.Tenant.CACertPEM()))
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.ClientID, env.IdentityClientID)
+	t.Setenv(envvar.ClientSecret, env.IdentityClientSecret)
+	t.Setenv(envvar.Token, "")
+	t.Setenv(envvar.CACertificate, string(env.Tenant.CACertPEM()))
 	t.Setenv("TF_VAR_rotator_secret", env.Tenant.Secret(acctest.ManagementClientID))
 	header := `
 provider "hanzokms" {

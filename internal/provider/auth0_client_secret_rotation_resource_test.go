@@ -16,10 +16,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 const rotationAddr = "hanzokms_auth0_client_secret_rotation.test"
@@ -641,10 +641,10 @@ func TestAccAuth0ClientSecretRotation_importThenTriggerDoesNotRotate(t *testing.
 // comes from HANZO_KMS_* environment variables.
 func TestAccAuth0ClientSecretRotation_providerFromEnvironmentOnly(t *testing.T) {
 	env := acctest.Start(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvClientID, acctest.IdentityClientID)
-	t.Setenv(provider.EnvClientSecret, env.IdentityClientSecret)
-	t.Setenv(provider.EnvToken, "")
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.ClientID, acctest.IdentityClientID)
+	t.Setenv(envvar.ClientSecret, env.IdentityClientSecret)
+	t.Setenv(envvar.Token, "")
 	config := strings.TrimPrefix(rotationHCL(env, basicBody), env.ProviderBlock())
 	if strings.Contains(config, `provider "hanzokms"`) {
 		t.Fatal("the configuration still has a provider block")

@@ -22,6 +22,7 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/service/secretrotation"
 )
 
 // configuredRotationResource configures the provider through its public
@@ -40,7 +41,7 @@ func configuredRotationResource(ctx context.Context, t testing.TB, env *acctest.
 	if presp.Diagnostics.HasError() {
 		t.Fatalf("configure: %v", presp.Diagnostics)
 	}
-	r := provider.NewAuth0ClientSecretRotationResource()
+	r := secretrotation.NewAuth0ClientSecretRotationResource()
 	var cresp fwresource.ConfigureResponse
 	r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: presp.ResourceData}, &cresp)
 	var sresp fwresource.SchemaResponse

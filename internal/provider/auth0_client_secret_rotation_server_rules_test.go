@@ -15,9 +15,9 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // These tests hold the provider to how the KMS server behaves where a

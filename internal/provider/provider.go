@@ -1,11 +1,13 @@
-// Package provider is the Terraform face of Hanzo KMS: the provider
-// configuration and one file per resource, data source and ephemeral
-// resource. It talks to the KMS only through internal/kms.
+// Package provider is the Terraform face of Hanzo KMS: the provider's
+// schema, its Configure (which logs in once, through internal/provider/login,
+// and hands every type one client) and the list of the families of Terraform
+// types it serves, each a package under internal/service.
 package provider
 
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -22,7 +24,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider/login"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/service/appconnection"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/service/secretrotation"
 )
 
 var (
@@ -43,63 +50,59 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &hanzoKMSProvider{version: version} }
 }
 
-func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewAuth0ClientSecretRotationResource,
-		NewAppConnectionAuth0Resource,
+// families are the families of Terraform types the provider serves, each
+// handing over its types in one registration. A new family is one package
+// under internal/service and one line here.
+var families = []framework.Registration{
+	secretrotation.Registration(),
+	appconnection.Registration(),
+}
+
+// fromFamilies gathers one kind of type from every family.
+func fromFamilies[T any](kind func(framework.Registration) []T) []T {
+	var out []T
+	for _, f := range families {
+		out = append(out, kind(f)...)
 	}
+	return out
+}
+
+func (p *hanzoKMSProvider) Resources(context.Context) []func() resource.Resource {
+	return fromFamilies(func(r framework.Registration) []func() resource.Resource { return r.Resources })
 }
 
 func (p *hanzoKMSProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewAuth0ClientSecretRotationDataSource,
-		NewAuth0ClientSecretRotationsDataSource,
-	}
+	return fromFamilies(func(r framework.Registration) []func() datasource.DataSource { return r.DataSources })
 }
 
 func (p *hanzoKMSProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{
-		NewAuth0ClientSecretRotationCredentialsEphemeralResource,
-	}
+	return fromFamilies(func(r framework.Registration) []func() ephemeral.EphemeralResource { return r.EphemeralResources })
 }
 
 // Actions run on Terraform 1.14+ only; other CLIs never ask for them.
 func (p *hanzoKMSProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{
-		NewAuth0ClientSecretRotationRotateAction,
-	}
+	return fromFamilies(func(r framework.Registration) []func() action.Action { return r.Actions })
 }
 
 // ListResources serve `terraform query` (Terraform 1.14+).
 func (p *hanzoKMSProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		NewAuth0ClientSecretRotationListResource,
-	}
+	return fromFamilies(func(r framework.Registration) []func() list.ListResource { return r.ListResources })
 }
 
 // Functions need Terraform 1.8+ or OpenTofu 1.7+; they need no configured
 // provider and make no request.
 func (p *hanzoKMSProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{
-		NewRotationImportIDFunction,
-		NewParseRotationImportIDFunction,
-	}
+	return fromFamilies(func(r framework.Registration) []func() function.Function { return r.Functions })
 }
 
 // providerModel holds the provider attributes that are not a login
-// method's; those are read by name (loginOptions), so that a new method adds
-// no field here.
+// method's; those are read by name (login.SchemaAttributes), so that a new
+// method adds no field here.
 type providerModel struct {
 	Host           types.String `tfsdk:"host"`
 	CACertificate  types.String `tfsdk:"ca_certificate"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-}
-
-// providerData is what every resource receives from Configure: one client,
-// logged in once, shared by all of them.
-type providerData struct {
-	client *kms.Client
 }
 
 func (p *hanzoKMSProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -108,10 +111,10 @@ func (p *hanzoKMSProvider) Metadata(_ context.Context, _ provider.MetadataReques
 }
 
 func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	attributes := loginSchemaAttributes()
+	attributes := login.SchemaAttributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Hanzo KMS provider manages [Hanzo KMS](https://kms.hanzo.ai) secret rotations. " +
-			"It logs in as a machine identity in one of these ways, chosen by which attributes are set: " + loginDoc() +
+			"It logs in as a machine identity in one of these ways, chosen by which attributes are set: " + login.Doc() +
 			". Setting more than one is an error. Every attribute can be set by an environment variable instead, so a " +
 			"Terraform Cloud workspace or a CI job needs no provider block at all.",
 		Attributes: attributes,
@@ -119,28 +122,28 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	for name, attr := range map[string]schema.Attribute{
 		"host": schema.StringAttribute{
 			MarkdownDescription: "Base URL of the Hanzo KMS, e.g. `https://us.kms.hanzo.ai` (the default), " +
-				"`https://eu.kms.hanzo.ai`, or a self-hosted URL. May also be set with `" + EnvHost + "`.",
+				"`https://eu.kms.hanzo.ai`, or a self-hosted URL. May also be set with `" + envvar.Host + "`.",
 			Optional: true,
 		},
 		"ca_certificate": schema.StringAttribute{
 			MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system roots, for a " +
 				"self-hosted KMS behind a private TLS chain (also trusted for the GitHub Actions token request). " +
-				"May also be set with `" + EnvCACertificate + "`.",
+				"May also be set with `" + envvar.CACertificate + "`.",
 			Optional: true,
 		},
 		"request_timeout": schema.StringAttribute{
 			MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Defaults to `60s`. " +
 				"It also bounds the wait before a rate-limited login is sent again: a longer wait asked for fails the login. " +
-				"May also be set with `" + EnvRequestTimeout + "`.",
+				"May also be set with `" + envvar.RequestTimeout + "`.",
 			Optional:   true,
-			Validators: []validator.String{durationValidator{}},
+			Validators: []validator.String{framework.PositiveDuration()},
 		},
 		"max_retries": schema.Int64Attribute{
 			MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit " +
 				"(429, honouring `Retry-After`; the KMS rate-limits per client address and route), a 502/503/504 or a " +
 				"connection failure, with capped, jittered backoff. A refused login is never retried; a rate-limited login (429 " +
 				"before the KMS checks the credentials) is sent again after the wait the KMS asks for, up to this many times. " +
-				"`0` turns retries off. Defaults to `4`. May also be set with `" + EnvMaxRetries + "`.",
+				"`0` turns retries off. Defaults to `4`. May also be set with `" + envvar.MaxRetries + "`.",
 			Optional:   true,
 			Validators: []validator.Int64{int64validator.Between(0, 10)},
 		},
@@ -150,7 +153,7 @@ func (p *hanzoKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 }
 
 func (p *hanzoKMSProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
-	return loginConfigValidators()
+	return login.ConfigValidators()
 }
 
 func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -161,7 +164,7 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), target)...)
 	}
 	loginValues := map[string]types.String{}
-	for name := range loginSchemaAttributes() {
+	for name := range login.SchemaAttributes() {
 		var v types.String
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
 		loginValues[name] = v
@@ -180,54 +183,58 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	settings := resolveSettings(cfg, loginValues)
-	login, diags := chooseLogin(settings)
+	chosen, diags := login.Prepare(loginValues)
 	if diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	if _, err := kms.ParseHost(settings.host); err != nil {
+	host := orEnv(cfg.Host, envvar.Host, kms.DefaultHost)
+	caCertificate := orEnv(cfg.CACertificate, envvar.CACertificate, "")
+	requestTimeout := orEnv(cfg.RequestTimeout, envvar.RequestTimeout, "")
+	maxRetriesSetting := os.Getenv(envvar.MaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		maxRetriesSetting = strconv.FormatInt(cfg.MaxRetries.ValueInt64(), 10)
+	}
+	if _, err := kms.ParseHost(host); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid Hanzo KMS host",
-			fmt.Sprintf("%v. Set host (or %s) to the KMS base URL, e.g. %s.", err, EnvHost, kms.DefaultHost))
+			fmt.Sprintf("%v. Set host (or %s) to the KMS base URL, e.g. %s.", err, envvar.Host, kms.DefaultHost))
 		return
 	}
-	timeout, err := parseDurationSetting(settings.requestTimeout)
+	timeout, err := framework.ParseDuration(requestTimeout)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
-			fmt.Sprintf("request_timeout (or %s): %v. Use a positive Go duration such as 30s or 2m.", EnvRequestTimeout, err))
+			fmt.Sprintf("request_timeout (or %s): %v. Use a positive Go duration such as 30s or 2m.", envvar.RequestTimeout, err))
 		return
 	}
 	var maxRetries *int // unset: the client's default
-	if settings.maxRetries != "" {
-		n, err := strconv.Atoi(settings.maxRetries)
+	if maxRetriesSetting != "" {
+		n, err := strconv.Atoi(maxRetriesSetting)
 		if err != nil || n < 0 || n > 10 {
 			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-				fmt.Sprintf("max_retries (or %s) must be a whole number from 0 to 10, got %q.", EnvMaxRetries, settings.maxRetries))
+				fmt.Sprintf("max_retries (or %s) must be a whole number from 0 to 10, got %q.", envvar.MaxRetries, maxRetriesSetting))
 			return
 		}
 		maxRetries = &n
 	}
 
-	logger := newTFLogger(logMasked(settings)...)
 	kmsCfg := kms.Config{
-		Host:       settings.host,
-		CACertPEM:  []byte(settings.caCertificate),
+		Host:       host,
+		CACertPEM:  []byte(caCertificate),
 		Timeout:    timeout,
 		MaxRetries: maxRetries,
 		UserAgent:  "terraform-provider-hanzokms/" + p.version,
-		Logger:     logger,
 	}
-	login.configure(&kmsCfg, logger)
+	chosen.Configure(&kmsCfg)
 	client, err := kms.New(kmsCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Hanzo KMS provider configuration", err.Error())
 		return
 	}
 	if err := client.Login(ctx); err != nil {
-		resp.Diagnostics.AddError(loginFailure(login, err, client.Host()))
+		resp.Diagnostics.AddError(chosen.Failure(err, client.Host()))
 		return
 	}
-	data := &providerData{client: client}
+	data := &framework.ProviderData{Client: client}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -241,4 +248,16 @@ func mapValues(m map[string]types.String) []types.String {
 		out = append(out, v)
 	}
 	return out
+}
+
+// orEnv is an attribute's value, or when the configuration leaves it out
+// (null) its environment variable's, or else fallback.
+func orEnv(v types.String, env, fallback string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	if e := os.Getenv(env); e != "" {
+		return e
+	}
+	return fallback
 }

@@ -16,9 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localsts"
 )
 
 // verifiedKeys are the access key ids whose signed request STS answered.

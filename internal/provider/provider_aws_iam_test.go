@@ -9,9 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localsts"
 )
 
 const awsLoginRoute = "POST /api/v1/auth/aws-auth/login"
@@ -38,8 +38,8 @@ func awsOnlyEnv(t *testing.T, env *acctest.Env, identity string, p localsts.Prin
 	t.Helper()
 	clearProviderEnv(t)
 	awsEnv(t, p, localstack.AWSRegion)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvAWSIAMIdentityID, identity)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.AWSIAMIdentityID, identity)
 }
 
 func TestProviderLogsInWithAWSCredentials(t *testing.T) {
@@ -82,20 +82,20 @@ func TestProviderAWSConfigurationErrorsNameTheSettings(t *testing.T) {
 		values map[string]attr.Value
 		want   []string
 	}{
-		{"aws and token", map[string]string{provider.EnvAWSIAMIdentityID: "x", provider.EnvToken: "t"}, nil,
+		{"aws and token", map[string]string{envvar.AWSIAMIdentityID: "x", envvar.Token: "t"}, nil,
 			[]string{"Conflicting Hanzo KMS credentials", "token (set by HANZO_KMS_TOKEN)", "aws_iam_identity_id (set by HANZO_KMS_AWS_IAM_IDENTITY_ID)"}},
-		{"region without identity", map[string]string{provider.EnvAWSIAMRegion: "us-east-1", provider.EnvClientID: "id", provider.EnvClientSecret: "s"}, nil,
+		{"region without identity", map[string]string{envvar.AWSIAMRegion: "us-east-1", envvar.ClientID: "id", envvar.ClientSecret: "s"}, nil,
 			[]string{"Incomplete AWS IAM Auth login", "aws_iam_region (set by HANZO_KMS_AWS_IAM_REGION)", "aws_iam_identity_id (or HANZO_KMS_AWS_IAM_IDENTITY_ID)"}},
-		{"no region anywhere", map[string]string{provider.EnvAWSIAMIdentityID: "x", "AWS_REGION": ""}, nil,
+		{"no region anywhere", map[string]string{envvar.AWSIAMIdentityID: "x", "AWS_REGION": ""}, nil,
 			[]string{"Missing AWS region", "aws_iam_region (or HANZO_KMS_AWS_IAM_REGION)", "AWS_REGION", "sts.<region>.amazonaws.com"}},
-		{"bad region", map[string]string{provider.EnvAWSIAMIdentityID: "x"}, map[string]attr.Value{"aws_iam_region": types.StringValue("EU West")},
+		{"bad region", map[string]string{envvar.AWSIAMIdentityID: "x"}, map[string]attr.Value{"aws_iam_region": types.StringValue("EU West")},
 			[]string{"Invalid AWS region", `"EU West"`, "aws_iam_region"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			awsEnv(t, env.AWSPrincipal, localstack.AWSRegion)
-			t.Setenv(provider.EnvHost, env.KMSURL)
+			t.Setenv(envvar.Host, env.KMSURL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}

@@ -17,10 +17,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // cloudLogin is one of the three logins, set up with variables alone.
@@ -150,7 +150,7 @@ func TestAccGCPAzure_refusedLoginsSayWhatToFix(t *testing.T) {
 		}, azureLoginRoute, 1, `Service principal '0badc0de-0000-4000-8000-000000000000' not allowed(.|\n)*allowed service principal ids`},
 		{"azure other resource", func(t *testing.T) {
 			azureOnlyEnv(t, env, localstack.AzureIdentityID)
-			t.Setenv(provider.EnvAzureResource, "https://vault.azure.net/")
+			t.Setenv(envvar.AzureResource, "https://vault.azure.net/")
 		}, azureLoginRoute, 1, `jwt audience invalid(.|\n)*azure_resource`},
 		{"azure unknown identity", func(t *testing.T) { azureOnlyEnv(t, env, "00000000-0000-4000-8000-000000000000") },
 			azureLoginRoute, 1, `Azure auth method not found(.|\n)*azure_identity_id`},
@@ -215,7 +215,7 @@ func TestAccGCPAzure_credentialChangesBetweenRuns(t *testing.T) {
 					AllowedServiceAccounts: localstack.GCPTerraformServiceAccount + "," + localstack.GCPRunnerServiceAccount})
 			},
 			func(t *testing.T, env *acctest.Env) {
-				t.Setenv(provider.EnvGCPServiceAccountEmail, localstack.GCPRunnerServiceAccount)
+				t.Setenv(envvar.GCPServiceAccountEmail, localstack.GCPRunnerServiceAccount)
 			}, localstack.GCPRunnerServiceAccount,
 		},
 		"azure": {

@@ -9,8 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 const (
@@ -33,12 +33,12 @@ func gcpOnlyEnv(t *testing.T, env *acctest.Env, identity, email string) {
 	t.Helper()
 	clearProviderEnv(t)
 	gcpEnv(t, env)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvGCPIdentityID, identity)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.GCPIdentityID, identity)
 	if email != "" {
-		t.Setenv(provider.EnvGCPAuthType, "iam")
-		t.Setenv(provider.EnvGCPServiceAccountEmail, email)
-		t.Setenv(provider.EnvGCPIAMCredentialsEndpoint, env.GCP.URL())
+		t.Setenv(envvar.GCPAuthType, "iam")
+		t.Setenv(envvar.GCPServiceAccountEmail, email)
+		t.Setenv(envvar.GCPIAMCredentialsEndpoint, env.GCP.URL())
 	}
 }
 
@@ -47,8 +47,8 @@ func gcpOnlyEnv(t *testing.T, env *acctest.Env, identity, email string) {
 func azureOnlyEnv(t *testing.T, env *acctest.Env, identity string) {
 	t.Helper()
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvAzureIdentityID, identity)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.AzureIdentityID, identity)
 	t.Setenv("IDENTITY_ENDPOINT", env.Azure.IdentityEndpoint())
 	t.Setenv("IDENTITY_HEADER", env.Azure.IdentityHeader)
 }
@@ -97,33 +97,33 @@ func TestProviderGCPAndAzureConfigurationErrorsNameTheSettings(t *testing.T) {
 		values map[string]attr.Value
 		want   []string
 	}{
-		{"gcp and azure", map[string]string{provider.EnvGCPIdentityID: "x", provider.EnvAzureIdentityID: "y"}, nil,
+		{"gcp and azure", map[string]string{envvar.GCPIdentityID: "x", envvar.AzureIdentityID: "y"}, nil,
 			[]string{"Conflicting Hanzo KMS credentials", "gcp_identity_id (set by HANZO_KMS_GCP_IDENTITY_ID)",
 				"azure_identity_id (set by HANZO_KMS_AZURE_IDENTITY_ID)"}},
-		{"email without identity", map[string]string{provider.EnvGCPServiceAccountEmail: localstack.GCPTerraformServiceAccount,
-			provider.EnvClientID: "id", provider.EnvClientSecret: "s"}, nil,
+		{"email without identity", map[string]string{envvar.GCPServiceAccountEmail: localstack.GCPTerraformServiceAccount,
+			envvar.ClientID: "id", envvar.ClientSecret: "s"}, nil,
 			[]string{"Incomplete GCP Auth login", "gcp_service_account_email (set by HANZO_KMS_GCP_SERVICE_ACCOUNT_EMAIL)",
 				"gcp_identity_id (or HANZO_KMS_GCP_IDENTITY_ID)"}},
-		{"iam without email", map[string]string{provider.EnvGCPIdentityID: "x", provider.EnvGCPAuthType: "iam"}, nil,
+		{"iam without email", map[string]string{envvar.GCPIdentityID: "x", envvar.GCPAuthType: "iam"}, nil,
 			[]string{"Incomplete GCP Auth login", "gcp_auth_type (set by HANZO_KMS_GCP_AUTH_TYPE)",
 				"gcp_service_account_email (or HANZO_KMS_GCP_SERVICE_ACCOUNT_EMAIL)"}},
-		{"email without type", map[string]string{provider.EnvGCPIdentityID: "x"},
+		{"email without type", map[string]string{envvar.GCPIdentityID: "x"},
 			map[string]attr.Value{"gcp_service_account_email": types.StringValue(localstack.GCPTerraformServiceAccount)},
 			[]string{"Incomplete GCP Auth login", "gcp_service_account_email", `gcp_auth_type (or HANZO_KMS_GCP_AUTH_TYPE)`, `"iam"`}},
-		{"endpoint with gce", map[string]string{provider.EnvGCPIdentityID: "x", provider.EnvGCPAuthType: "gce",
-			provider.EnvGCPIAMCredentialsEndpoint: "https://iam.example"}, nil,
+		{"endpoint with gce", map[string]string{envvar.GCPIdentityID: "x", envvar.GCPAuthType: "gce",
+			envvar.GCPIAMCredentialsEndpoint: "https://iam.example"}, nil,
 			[]string{"Conflicting GCP Auth settings", "gcp_iam_credentials_endpoint (set by HANZO_KMS_GCP_IAM_CREDENTIALS_ENDPOINT)", `"gce"`}},
-		{"default compute service account", map[string]string{provider.EnvGCPIdentityID: "x", provider.EnvGCPAuthType: "iam",
-			provider.EnvGCPServiceAccountEmail: "123456789012-compute@developer.gserviceaccount.com"}, nil,
+		{"default compute service account", map[string]string{envvar.GCPIdentityID: "x", envvar.GCPAuthType: "iam",
+			envvar.GCPServiceAccountEmail: "123456789012-compute@developer.gserviceaccount.com"}, nil,
 			[]string{"Invalid GCP service account", "gcp_service_account_email (set by HANZO_KMS_GCP_SERVICE_ACCOUNT_EMAIL)",
 				"user-managed"}},
-		{"unknown type", map[string]string{provider.EnvGCPIdentityID: "x", provider.EnvGCPAuthType: "gke"}, nil,
+		{"unknown type", map[string]string{envvar.GCPIdentityID: "x", envvar.GCPAuthType: "gke"}, nil,
 			[]string{"Invalid GCP Auth type", "gcp_auth_type (set by HANZO_KMS_GCP_AUTH_TYPE)", `"gke"`}},
-		{"resource without identity", map[string]string{provider.EnvAzureResource: "https://vault.azure.net/",
-			provider.EnvClientID: "id", provider.EnvClientSecret: "s"}, nil,
+		{"resource without identity", map[string]string{envvar.AzureResource: "https://vault.azure.net/",
+			envvar.ClientID: "id", envvar.ClientSecret: "s"}, nil,
 			[]string{"Incomplete Azure Auth login", "azure_resource (set by HANZO_KMS_AZURE_RESOURCE)",
 				"azure_identity_id (or HANZO_KMS_AZURE_IDENTITY_ID)"}},
-		{"bad resource", map[string]string{provider.EnvAzureIdentityID: "x"},
+		{"bad resource", map[string]string{envvar.AzureIdentityID: "x"},
 			map[string]attr.Value{"azure_resource": types.StringValue("management")},
 			[]string{"Invalid Azure resource", "azure_resource", `"management"`}},
 	}
@@ -131,7 +131,7 @@ func TestProviderGCPAndAzureConfigurationErrorsNameTheSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			gcpEnv(t, env)
-			t.Setenv(provider.EnvHost, env.KMSURL)
+			t.Setenv(envvar.Host, env.KMSURL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}

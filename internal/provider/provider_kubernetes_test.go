@@ -11,9 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localk8s"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 const kubernetesLoginRoute = "POST /api/v1/auth/kubernetes-auth/login"
@@ -27,9 +27,9 @@ func kubernetesOnlyEnv(t *testing.T, env *acctest.Env, identity, token string) s
 	if err := os.WriteFile(file, []byte(token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvKubernetesIdentityID, identity)
-	t.Setenv(provider.EnvKubernetesServiceAccountTokenPath, file)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.KubernetesIdentityID, identity)
+	t.Setenv(envvar.KubernetesServiceAccountTokenPath, file)
 	return file
 }
 
@@ -61,24 +61,24 @@ func TestProviderKubernetesConfigurationErrorsNameTheSettings(t *testing.T) {
 		values map[string]attr.Value
 		want   []string
 	}{
-		{"kubernetes and client id", map[string]string{provider.EnvClientID: "id", provider.EnvClientSecret: "s",
-			provider.EnvKubernetesIdentityID: "x"}, nil,
+		{"kubernetes and client id", map[string]string{envvar.ClientID: "id", envvar.ClientSecret: "s",
+			envvar.KubernetesIdentityID: "x"}, nil,
 			[]string{"Conflicting Hanzo KMS credentials", "kubernetes_identity_id (set by HANZO_KMS_KUBERNETES_IDENTITY_ID)",
 				"client_id (set by HANZO_KMS_CLIENT_ID)", "Set only one"}},
-		{"kubernetes and aws", map[string]string{provider.EnvAWSIAMIdentityID: "y"},
+		{"kubernetes and aws", map[string]string{envvar.AWSIAMIdentityID: "y"},
 			map[string]attr.Value{"kubernetes_identity_id": types.StringValue("x")},
 			[]string{"Conflicting Hanzo KMS credentials", "kubernetes_identity_id", "aws_iam_identity_id (set by HANZO_KMS_AWS_IAM_IDENTITY_ID)"}},
-		{"token path without identity", map[string]string{provider.EnvKubernetesServiceAccountTokenPath: "/tmp/x"}, nil,
+		{"token path without identity", map[string]string{envvar.KubernetesServiceAccountTokenPath: "/tmp/x"}, nil,
 			[]string{"Incomplete Kubernetes Auth login", "kubernetes_service_account_token_path (set by HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH)",
 				"kubernetes_identity_id (or HANZO_KMS_KUBERNETES_IDENTITY_ID)"}},
-		{"path and token", map[string]string{provider.EnvKubernetesIdentityID: "x", provider.EnvKubernetesServiceAccountToken: "t"},
+		{"path and token", map[string]string{envvar.KubernetesIdentityID: "x", envvar.KubernetesServiceAccountToken: "t"},
 			map[string]attr.Value{"kubernetes_service_account_token_path": types.StringValue("/tmp/x")},
 			[]string{"Conflicting Kubernetes service account tokens", "kubernetes_service_account_token (set by HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN)"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clearProviderEnv(t)
-			t.Setenv(provider.EnvHost, env.KMSURL)
+			t.Setenv(envvar.Host, env.KMSURL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
@@ -160,9 +160,9 @@ func TestProviderRefusedKubernetesLoginsSayWhatToFix(t *testing.T) {
 func TestProviderKubernetesTokenFileMissing(t *testing.T) {
 	env := acctest.Start(t)
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvKubernetesIdentityID, localstack.KubernetesIdentityID)
-	t.Setenv(provider.EnvKubernetesServiceAccountTokenPath, filepath.Join(t.TempDir(), "absent"))
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.KubernetesIdentityID, localstack.KubernetesIdentityID)
+	t.Setenv(envvar.KubernetesServiceAccountTokenPath, filepath.Join(t.TempDir(), "absent"))
 	resp := configure(t, nil)
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "could not be read") ||
 		!strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "kubernetes_service_account_token_path (set by HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH)") {

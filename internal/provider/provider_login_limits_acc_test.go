@@ -14,10 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // The KMS rate-limits the first login of the run (Retry-After 2 s, as when
@@ -91,7 +91,7 @@ provider "hanzokms" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			oidcOnlyEnv(t, env, env.OIDCToken("run"))
-			t.Setenv(provider.EnvOIDCIdentityID, tc.identityFromEnv)
+			t.Setenv(envvar.OIDCIdentityID, tc.identityFromEnv)
 			env.KMS.ResetCounters()
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },

@@ -22,10 +22,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // oidcOnlyEnv configures the provider as a Terraform Cloud workspace with
@@ -34,9 +34,9 @@ import (
 func oidcOnlyEnv(t *testing.T, env *acctest.Env, token string) {
 	t.Helper()
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
-	t.Setenv(provider.EnvTFCWorkloadIdentityToken, token)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.OIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(envvar.TFCWorkloadIdentityToken, token)
 }
 
 // rotationOnlyHCL is a rotation without a provider block.
@@ -132,7 +132,7 @@ func TestAccOIDC_refusedLoginsSayWhatToFix(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			oidcOnlyEnv(t, env, tc.token())
-			t.Setenv(provider.EnvOIDCIdentityID, tc.identity)
+			t.Setenv(envvar.OIDCIdentityID, tc.identity)
 			env.KMS.ResetCounters()
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
@@ -284,11 +284,11 @@ func TestAccOIDC_gitHubActionsTokenRequest(t *testing.T) {
 	requestURL := env.Issuer.EnableGitHubActions(requestToken, localoidc.Claims{
 		Subject: localstack.OIDCSubject, Extra: map[string]any{"repository": "hanzoai/infra"},
 	})
-	t.Setenv(provider.EnvGitHubTokenRequestURL, requestURL)
-	t.Setenv(provider.EnvGitHubTokenRequestToken, requestToken)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
-	t.Setenv(provider.EnvCACertificate, string(env.Issuer.CACertPEM()))
+	t.Setenv(envvar.GitHubTokenRequestURL, requestURL)
+	t.Setenv(envvar.GitHubTokenRequestToken, requestToken)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.OIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(envvar.CACertificate, string(env.Issuer.CACertPEM()))
 	// The CLI's TRACE log goes to its stderr (searched with its output), the
 	// provider's (served in this process) to files in logDir.
 	logDir := t.TempDir()
@@ -333,7 +333,7 @@ provider "hanzokms" {
 	}
 
 	// The runner refuses a stale request token; no login is sent without a token.
-	t.Setenv(provider.EnvGitHubTokenRequestToken, staleToken)
+	t.Setenv(envvar.GitHubTokenRequestToken, staleToken)
 	env.KMS.ResetCounters()
 	out, err := run(config, "plan", "-input=false")
 	if err == nil || !regexp.MustCompile(`GitHub Actions token endpoint(.|\n)*HTTP\s+401`).MatchString(acctest.Squash(out)) {
@@ -342,7 +342,7 @@ provider "hanzokms" {
 	if n := env.KMS.TotalRequests(); n != 0 {
 		t.Errorf("%d requests reached the KMS without a token:\n%s", n, env.KMS.CountsString())
 	}
-	t.Setenv(provider.EnvGitHubTokenRequestToken, requestToken)
+	t.Setenv(envvar.GitHubTokenRequestToken, requestToken)
 	if out, err := run(providerBlock, "apply", "-auto-approve", "-input=false"); err != nil {
 		t.Fatalf("destroy by removal: %v\n%s", err, tail(out))
 	}

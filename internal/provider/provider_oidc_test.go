@@ -11,9 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 const oidcLoginRoute = "POST /api/v1/auth/oidc-auth/login"
@@ -23,9 +23,9 @@ const oidcLoginRoute = "POST /api/v1/auth/oidc-auth/login"
 func TestProviderLogsInWithTerraformCloudWorkloadIdentityFromEnvironmentAlone(t *testing.T) {
 	env := acctest.Start(t)
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
-	t.Setenv(provider.EnvTFCWorkloadIdentityToken, env.OIDCToken("run-1"))
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.OIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(envvar.TFCWorkloadIdentityToken, env.OIDCToken("run-1"))
 	resp := configure(t, nil)
 	if resp.Diagnostics.HasError() || resp.ResourceData == nil {
 		t.Fatalf("configure: %v", resp.Diagnostics)
@@ -52,39 +52,39 @@ func TestProviderOIDCConfigurationErrorsNameTheSettings(t *testing.T) {
 		values map[string]attr.Value
 		want   []string
 	}{
-		{"oidc and client id from the environment", map[string]string{provider.EnvClientID: "id", provider.EnvClientSecret: "s"},
+		{"oidc and client id from the environment", map[string]string{envvar.ClientID: "id", envvar.ClientSecret: "s"},
 			map[string]attr.Value{"oidc_identity_id": types.StringValue(localstack.OIDCIdentityID)},
 			[]string{"Conflicting Hanzo KMS credentials", "client_id (set by HANZO_KMS_CLIENT_ID)", "oidc_identity_id", "Set only one"}},
-		{"oidc and token, both from the environment", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvToken: "t"}, nil,
+		{"oidc and token, both from the environment", map[string]string{envvar.OIDCIdentityID: localstack.OIDCIdentityID, envvar.Token: "t"}, nil,
 			[]string{"token (set by HANZO_KMS_TOKEN)", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)"}},
 		{"token file without identity", nil, map[string]attr.Value{"oidc_token_file": types.StringValue(tokenFile)},
 			[]string{"Incomplete OIDC login", "oidc_token_file", "HANZO_KMS_OIDC_IDENTITY_ID"}},
-		{"no token anywhere", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID}, nil,
+		{"no token anywhere", map[string]string{envvar.OIDCIdentityID: localstack.OIDCIdentityID}, nil,
 			[]string{"Missing OIDC identity token", "TFC_WORKLOAD_IDENTITY_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "oidc_token_file"}},
-		{"terraform cloud and github both", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvTFCWorkloadIdentityToken: "a",
-			provider.EnvGitHubTokenRequestURL: "https://x", provider.EnvGitHubTokenRequestToken: "b"}, nil,
+		{"terraform cloud and github both", map[string]string{envvar.OIDCIdentityID: localstack.OIDCIdentityID, envvar.TFCWorkloadIdentityToken: "a",
+			envvar.GitHubTokenRequestURL: "https://x", envvar.GitHubTokenRequestToken: "b"}, nil,
 			[]string{"Ambiguous OIDC token source", "oidc_token_env_var"}},
-		{"audience with a terraform cloud token", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvTFCWorkloadIdentityToken: "a",
-			provider.EnvOIDCAudience: "aud"}, nil,
+		{"audience with a terraform cloud token", map[string]string{envvar.OIDCIdentityID: localstack.OIDCIdentityID, envvar.TFCWorkloadIdentityToken: "a",
+			envvar.OIDCAudience: "aud"}, nil,
 			[]string{"oidc_audience does not apply", "oidc_audience (set by HANZO_KMS_OIDC_AUDIENCE)", "TFC_WORKLOAD_IDENTITY_AUDIENCE"}},
-		{"file and variable", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID}, map[string]attr.Value{
+		{"file and variable", map[string]string{envvar.OIDCIdentityID: localstack.OIDCIdentityID}, map[string]attr.Value{
 			"oidc_token_file": types.StringValue(tokenFile), "oidc_token_env_var": types.StringValue("MY_TOKEN")},
 			[]string{"Conflicting OIDC token sources", "oidc_token_file", "oidc_token_env_var"}},
-		{"bad variable name", map[string]string{provider.EnvOIDCIdentityID: localstack.OIDCIdentityID, provider.EnvOIDCTokenEnvVar: "1-bad"}, nil,
+		{"bad variable name", map[string]string{envvar.OIDCIdentityID: localstack.OIDCIdentityID, envvar.OIDCTokenEnvVar: "1-bad"}, nil,
 			[]string{"oidc_token_env_var (set by HANZO_KMS_OIDC_TOKEN_ENV_VAR)", "environment variable name"}},
 		// The server looks identities up in a uuid column: anything else is
 		// its bare 500, so it is refused here, with a token at hand.
-		{"identity id not a uuid, from the environment", map[string]string{provider.EnvOIDCIdentityID: "billing-identity",
-			provider.EnvTFCWorkloadIdentityToken: "a"}, nil,
+		{"identity id not a uuid, from the environment", map[string]string{envvar.OIDCIdentityID: "billing-identity",
+			envvar.TFCWorkloadIdentityToken: "a"}, nil,
 			[]string{"Invalid oidc_identity_id", "oidc_identity_id (set by HANZO_KMS_OIDC_IDENTITY_ID)", "UUID", `"billing-identity"`}},
-		{"identity id not a uuid, in the configuration", map[string]string{provider.EnvTFCWorkloadIdentityToken: "a"},
+		{"identity id not a uuid, in the configuration", map[string]string{envvar.TFCWorkloadIdentityToken: "a"},
 			map[string]attr.Value{"oidc_identity_id": types.StringValue(localstack.OIDCIdentityID + "x")},
 			[]string{"Invalid oidc_identity_id", "oidc_identity_id (or HANZO_KMS_OIDC_IDENTITY_ID) must be", "UUID"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clearProviderEnv(t)
-			t.Setenv(provider.EnvHost, env.KMSURL)
+			t.Setenv(envvar.Host, env.KMSURL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
@@ -138,9 +138,9 @@ func TestProviderRefusedOIDCLoginsSayWhatToFix(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			env.KMS.ResetCounters()
-			t.Setenv(provider.EnvHost, env.KMSURL)
-			t.Setenv(provider.EnvOIDCIdentityID, tc.identity)
-			t.Setenv(provider.EnvTFCWorkloadIdentityToken, tc.token)
+			t.Setenv(envvar.Host, env.KMSURL)
+			t.Setenv(envvar.OIDCIdentityID, tc.identity)
+			t.Setenv(envvar.TFCWorkloadIdentityToken, tc.token)
 			resp := configure(t, nil)
 			if !resp.Diagnostics.HasError() {
 				t.Fatal("configure succeeded")
@@ -167,10 +167,10 @@ func TestProviderRequestsTheTokenFromGitHubActions(t *testing.T) {
 	env := acctest.Start(t)
 	requestURL := env.Issuer.EnableGitHubActions("runner-request-token", localoidc.Claims{Subject: localstack.OIDCSubject})
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvOIDCIdentityID, localstack.OIDCIdentityID)
-	t.Setenv(provider.EnvGitHubTokenRequestURL, requestURL)
-	t.Setenv(provider.EnvGitHubTokenRequestToken, "runner-request-token")
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.OIDCIdentityID, localstack.OIDCIdentityID)
+	t.Setenv(envvar.GitHubTokenRequestURL, requestURL)
+	t.Setenv(envvar.GitHubTokenRequestToken, "runner-request-token")
 	values := map[string]attr.Value{
 		"oidc_audience": types.StringValue(localstack.OIDCAudience), "ca_certificate": types.StringValue(string(env.Issuer.CACertPEM())),
 	}
@@ -181,7 +181,7 @@ func TestProviderRequestsTheTokenFromGitHubActions(t *testing.T) {
 		t.Errorf("token requests with audiences %v", got)
 	}
 
-	t.Setenv(provider.EnvGitHubTokenRequestToken, "stale-request-token")
+	t.Setenv(envvar.GitHubTokenRequestToken, "stale-request-token")
 	resp := configure(t, values)
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "HTTP 401") ||
 		strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "stale-request-token") {
@@ -241,7 +241,7 @@ func TestProviderPrefersTheConfiguredTokenSourceToTerraformCloudsVariable(t *tes
 		t.Run(c.name, func(t *testing.T) {
 			clearProviderEnv(t)
 			env.KMS.ResetCounters()
-			t.Setenv(provider.EnvTFCWorkloadIdentityToken, env.OIDCToken(c.name+" Terraform Cloud's token"))
+			t.Setenv(envvar.TFCWorkloadIdentityToken, env.OIDCToken(c.name+" Terraform Cloud's token"))
 			values := c.source(t, env.OIDCToken(c.name+" configured token"))
 			values["host"] = types.StringValue(env.KMSURL)
 			values["oidc_identity_id"] = types.StringValue(localstack.OIDCIdentityID)

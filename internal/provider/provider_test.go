@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 )
 
@@ -28,14 +29,7 @@ func configure(t *testing.T, values map[string]attr.Value) fwprovider.ConfigureR
 }
 
 func clearProviderEnv(t *testing.T) {
-	for _, k := range []string{provider.EnvHost, provider.EnvClientID, provider.EnvClientSecret, provider.EnvToken,
-		provider.EnvCACertificate, provider.EnvRequestTimeout, provider.EnvMaxRetries,
-		provider.EnvOIDCIdentityID, provider.EnvOIDCTokenEnvVar, provider.EnvOIDCTokenFile, provider.EnvOIDCAudience,
-		provider.EnvTFCWorkloadIdentityToken, provider.EnvGitHubTokenRequestURL, provider.EnvGitHubTokenRequestToken,
-		provider.EnvKubernetesIdentityID, provider.EnvKubernetesServiceAccountTokenPath, provider.EnvKubernetesServiceAccountToken,
-		provider.EnvAWSIAMIdentityID, provider.EnvAWSIAMRegion,
-		provider.EnvGCPIdentityID, provider.EnvGCPAuthType, provider.EnvGCPServiceAccountEmail, provider.EnvGCPIAMCredentialsEndpoint,
-		provider.EnvAzureIdentityID, provider.EnvAzureResource, provider.EnvAzureManagedIdentityClientID} {
+	for _, k := range envvar.All {
 		t.Setenv(k, "")
 	}
 }
@@ -43,9 +37,9 @@ func clearProviderEnv(t *testing.T) {
 func TestProviderConfiguresFromEnvironmentAlone(t *testing.T) {
 	env := acctest.Start(t)
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvClientID, acctest.IdentityClientID)
-	t.Setenv(provider.EnvClientSecret, env.IdentityClientSecret)
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.ClientID, acctest.IdentityClientID)
+	t.Setenv(envvar.ClientSecret, env.IdentityClientSecret)
 	resp := configure(t, nil)
 	if resp.Diagnostics.HasError() || resp.ResourceData == nil {
 		t.Fatalf("configure from environment variables: %v", resp.Diagnostics)
@@ -64,12 +58,12 @@ func TestProviderConfigurationErrorsSayWhatToSet(t *testing.T) {
 		want   []string
 	}{
 		{"nothing set", nil, nil, []string{"Missing Hanzo KMS credentials", "client_id (or HANZO_KMS_CLIENT_ID)", "token (or HANZO_KMS_TOKEN)"}},
-		{"client id without secret", map[string]string{provider.EnvClientID: "id"}, nil, []string{"client_secret (or HANZO_KMS_CLIENT_SECRET)"}},
-		{"token and identity", map[string]string{provider.EnvToken: "t"}, map[string]attr.Value{
+		{"client id without secret", map[string]string{envvar.ClientID: "id"}, nil, []string{"client_secret (or HANZO_KMS_CLIENT_SECRET)"}},
+		{"token and identity", map[string]string{envvar.Token: "t"}, map[string]attr.Value{
 			"client_id": types.StringValue("id"), "client_secret": types.StringValue("s")}, []string{"Conflicting Hanzo KMS credentials", "Set only one"}},
 		{"bad host", nil, map[string]attr.Value{"host": types.StringValue("kms.example.com"), "token": types.StringValue("t")},
 			[]string{"Invalid Hanzo KMS host", "HANZO_KMS_HOST", "https://"}},
-		{"bad timeout", map[string]string{provider.EnvRequestTimeout: "soon"}, map[string]attr.Value{"token": types.StringValue("t")},
+		{"bad timeout", map[string]string{envvar.RequestTimeout: "soon"}, map[string]attr.Value{"token": types.StringValue("t")},
 			[]string{"request_timeout (or HANZO_KMS_REQUEST_TIMEOUT)"}},
 		{"refused login", nil, map[string]attr.Value{"host": types.StringValue(env.KMSURL),
 			"client_id": types.StringValue(acctest.IdentityClientID), "client_secret": types.StringValue("not-the-secret")},
@@ -119,7 +113,7 @@ func TestProviderTrustsAPrivateCAOnlyWhenGivenIt(t *testing.T) {
 	if resp := configure(t, values); resp.Diagnostics.HasError() {
 		t.Fatalf("with ca_certificate: %v", resp.Diagnostics)
 	}
-	t.Setenv(provider.EnvCACertificate, "not a certificate")
+	t.Setenv(envvar.CACertificate, "not a certificate")
 	delete(values, "ca_certificate")
 	resp = configure(t, values)
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "no PEM-encoded certificate") {
@@ -135,7 +129,7 @@ func TestProviderUsesAPreIssuedTokenWithoutLoggingIn(t *testing.T) {
 	}
 	env.KMS.ResetCounters()
 	clearProviderEnv(t)
-	t.Setenv(provider.EnvToken, login.AccessToken)
+	t.Setenv(envvar.Token, login.AccessToken)
 	resp := configure(t, map[string]attr.Value{"host": types.StringValue(env.KMSURL)})
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)

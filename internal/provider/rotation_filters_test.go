@@ -15,8 +15,8 @@ import (
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/kms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // dayTwoRotations is threeRotations (alpha and beta in dev's root folder,

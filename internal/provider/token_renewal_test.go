@@ -10,9 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // holdUntilRenewalIsDue is how long to hold requests so that the callers

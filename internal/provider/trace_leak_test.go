@@ -14,9 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
 )
 
 // secondRotator is an Auth0 application with Management API access whose
@@ -52,14 +52,14 @@ func TestAccTraceLogHoldsNoSecret(t *testing.T) {
 
 	// Secrets reach the CLI as a user's would, through the environment, so
 	// that the configuration the test harness logs holds none of them.
-	t.Setenv(provider.EnvHost, env.KMSURL)
-	t.Setenv(provider.EnvClientID, acctest.IdentityClientID)
-	t.Setenv(provider.EnvClientSecret, env.IdentityClientSecret)
-	t.Setenv(provider.EnvToken, "")
+	t.Setenv(envvar.Host, env.KMSURL)
+	t.Setenv(envvar.ClientID, acctest.IdentityClientID)
+	t.Setenv(envvar.ClientSecret, env.IdentityClientSecret)
+	t.Setenv(envvar.Token, "")
 	t.Setenv("TF_VAR_rotator_secret", env.Tenant.Secret(acctest.ManagementClientID))
 	// The provider checks a connection at Auth0 itself (its preflight): it
 	// trusts the local tenant's certificate, as ProviderBlock does.
-	t.Setenv(provider.EnvCACertificate, string(env.Tenant.CACertPEM()))
+	t.Setenv(envvar.CACertificate, string(env.Tenant.CACertPEM()))
 	header := `
 provider "hanzokms" {
   max_retries = 2

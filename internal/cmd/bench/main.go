@@ -31,7 +31,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 type result struct {
@@ -184,8 +185,8 @@ func runSubject(cli, cliConfig, work, subject string, n int) (map[string]result,
 			return nil, err
 		}
 		defer stack.Close()
-		env = append(env, "HANZO_KMS_HOST="+stack.KMSURL, "HANZO_KMS_CLIENT_ID="+localstack.IdentityClientID,
-			"HANZO_KMS_CLIENT_SECRET="+stack.IdentityClientSecret, "TF_VAR_connection_id="+stack.ConnectionID)
+		env = append(env, envvar.Host+"="+stack.KMSURL, envvar.ClientID+"="+localstack.IdentityClientID,
+			envvar.ClientSecret+"="+stack.IdentityClientSecret, "TF_VAR_connection_id="+stack.ConnectionID)
 	}
 	if subject == "nop_rotation" {
 		// The same configuration as hanzokms, pointing nowhere.

@@ -27,7 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	hanzokms "github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/service/secretrotation"
 )
 
 type nopProvider struct{}
@@ -97,7 +97,7 @@ func (rotation) Metadata(_ context.Context, req resource.MetadataRequest, resp *
 	resp.TypeName = req.ProviderTypeName + "_rotation"
 }
 func (rotation) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
-	hanzokms.NewAuth0ClientSecretRotationResource().Schema(ctx, req, resp)
+	secretrotation.NewAuth0ClientSecretRotationResource().Schema(ctx, req, resp)
 }
 func (rotation) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	resp.State.Raw = knownEverywhere(req.Plan.Raw)

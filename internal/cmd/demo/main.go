@@ -34,9 +34,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/envvar"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/realkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 func main() {
@@ -206,7 +207,7 @@ func run(o options) error {
 	}
 	env := append(environWithoutLoginSettings(),
 		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"HANZO_KMS_HOST="+st.KMSURL,
+		envvar.Host+"="+st.KMSURL,
 		"TF_VAR_project_id="+projectID,
 		"TF_VAR_connection_id="+st.ConnectionID,
 		"TF_VAR_auth0_client_id="+localstack.AppClientID,
@@ -220,7 +221,7 @@ func run(o options) error {
 			Subject: localstack.OIDCSubject, Audience: []string{localstack.OIDCAudience}, Lifetime: 30 * time.Minute,
 			Extra: map[string]any{"terraform_organization_name": "acme", "terraform_workspace_name": "billing"},
 		})
-		env = append(env, "HANZO_KMS_OIDC_IDENTITY_ID="+localstack.OIDCIdentityID, "TFC_WORKLOAD_IDENTITY_TOKEN="+runToken)
+		env = append(env, envvar.OIDCIdentityID+"="+localstack.OIDCIdentityID, envvar.TFCWorkloadIdentityToken+"="+runToken)
 		loginHow = "OIDC workload identity: HANZO_KMS_OIDC_IDENTITY_ID and the run's TFC_WORKLOAD_IDENTITY_TOKEN, no client secret"
 		info("OIDC issuer:    %s (identity %s trusts audience %q, subject %q)", st.Issuer.URL(), localstack.OIDCIdentityID,
 			localstack.OIDCAudience, localstack.OIDCBoundSubject)
@@ -231,8 +232,8 @@ func run(o options) error {
 		if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
 			return err
 		}
-		env = append(env, "HANZO_KMS_KUBERNETES_IDENTITY_ID="+localstack.KubernetesIdentityID,
-			"HANZO_KMS_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH="+tokenFile)
+		env = append(env, envvar.KubernetesIdentityID+"="+localstack.KubernetesIdentityID,
+			envvar.KubernetesServiceAccountTokenPath+"="+tokenFile)
 		loginHow = "Kubernetes Auth: HANZO_KMS_KUBERNETES_IDENTITY_ID and the service account token file, no client secret"
 		info("Kubernetes API: %s (identity %s allows service account %s/%s)", st.Cluster.URL(), localstack.KubernetesIdentityID,
 			localstack.KubernetesNamespace, localstack.KubernetesServiceAccount)
@@ -241,7 +242,7 @@ func run(o options) error {
 		// variables, and none of the machine's AWS files or metadata.
 		p := st.AWSPrincipal
 		none := filepath.Join(work, "no-aws-config")
-		env = append(env, "HANZO_KMS_AWS_IAM_IDENTITY_ID="+localstack.AWSIdentityID,
+		env = append(env, envvar.AWSIAMIdentityID+"="+localstack.AWSIdentityID,
 			"AWS_ACCESS_KEY_ID="+p.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+p.SecretAccessKey, "AWS_SESSION_TOKEN="+p.SessionToken,
 			"AWS_REGION="+localstack.AWSRegion, "AWS_CONFIG_FILE="+none, "AWS_SHARED_CREDENTIALS_FILE="+none, "AWS_EC2_METADATA_DISABLED=true")
 		loginHow = "AWS IAM Auth: HANZO_KMS_AWS_IAM_IDENTITY_ID and the runner's AWS credentials, no client secret"
@@ -252,27 +253,27 @@ func run(o options) error {
 		// gcloud or key file credentials.
 		env = append(env, "GCE_METADATA_HOST="+st.GCP.MetadataHost(), "CLOUDSDK_CONFIG="+filepath.Join(work, "no-gcloud"))
 		if o.login == loginGCPGCE {
-			env = append(env, "HANZO_KMS_GCP_IDENTITY_ID="+localstack.GCEIdentityID)
+			env = append(env, envvar.GCPIdentityID+"="+localstack.GCEIdentityID)
 			loginHow = "GCP Auth (gce): HANZO_KMS_GCP_IDENTITY_ID and the instance's identity token, no client secret"
 			info("GCP metadata:   %s (identity %s allows %s in project %s, zone %s)", st.GCP.URL(), localstack.GCEIdentityID,
 				localstack.GCPRunnerServiceAccount, localstack.GCPProject, localstack.GCPZone)
 		} else {
-			env = append(env, "HANZO_KMS_GCP_IDENTITY_ID="+localstack.GCPIAMIdentityID, "HANZO_KMS_GCP_AUTH_TYPE=iam",
-				"HANZO_KMS_GCP_SERVICE_ACCOUNT_EMAIL="+localstack.GCPTerraformServiceAccount,
-				"HANZO_KMS_GCP_IAM_CREDENTIALS_ENDPOINT="+st.GCP.URL())
+			env = append(env, envvar.GCPIdentityID+"="+localstack.GCPIAMIdentityID, envvar.GCPAuthType+"=iam",
+				envvar.GCPServiceAccountEmail+"="+localstack.GCPTerraformServiceAccount,
+				envvar.GCPIAMCredentialsEndpoint+"="+st.GCP.URL())
 			loginHow = "GCP Auth (iam): HANZO_KMS_GCP_IDENTITY_ID and a JWT signed for a service account, no client secret"
 			info("GCP IAM:        %s (identity %s allows %s, which the runner's %s signs for)", st.GCP.URL(),
 				localstack.GCPIAMIdentityID, localstack.GCPTerraformServiceAccount, localstack.GCPRunnerServiceAccount)
 		}
 	case loginAzure:
 		// As App Service or Container Apps hand an app its managed identity.
-		env = append(env, "HANZO_KMS_AZURE_IDENTITY_ID="+localstack.AzureIdentityID,
+		env = append(env, envvar.AzureIdentityID+"="+localstack.AzureIdentityID,
 			"IDENTITY_ENDPOINT="+st.Azure.IdentityEndpoint(), "IDENTITY_HEADER="+st.Azure.IdentityHeader)
 		loginHow = "Azure Auth: HANZO_KMS_AZURE_IDENTITY_ID and the managed identity's token, no client secret"
 		info("Azure identity: %s (identity %s allows service principal %s of tenant %s)", st.Azure.IdentityEndpoint(),
 			localstack.AzureIdentityID, localstack.AzureServicePrincipalID, localstack.AzureTenantID)
 	default:
-		env = append(env, "HANZO_KMS_CLIENT_ID="+identityClientID, "HANZO_KMS_CLIENT_SECRET="+st.IdentityClientSecret)
+		env = append(env, envvar.ClientID+"="+identityClientID, envvar.ClientSecret+"="+st.IdentityClientSecret)
 	}
 	if o.trace {
 		env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(work, "trace.log"))

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/acctest"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localstack"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localstack"
 )
 
 // TestAccQuickstartUnderTraceLeaksNoSecret runs the whole demo lifecycle

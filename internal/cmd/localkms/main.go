@@ -85,13 +85,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localauth0"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localazure"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localgcp"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localk8s"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localkms"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localoidc"
-	"github.com/hanzoai/terraform-provider-hanzokms/internal/localsts"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localauth0"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localazure"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localgcp"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localk8s"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localkms"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localoidc"
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/standin/localsts"
 )
 
 func main() {
