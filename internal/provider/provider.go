@@ -188,9 +188,9 @@ func (p *hanzoKMSProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	host := orEnv(cfg.Host, envvar.Host, kms.DefaultHost)
-	caCertificate := orEnv(cfg.CACertificate, envvar.CACertificate, "")
-	requestTimeout := orEnv(cfg.RequestTimeout, envvar.RequestTimeout, "")
+	host, _ := framework.ValueOrEnv(cfg.Host, envvar.Host, kms.DefaultHost)
+	caCertificate, _ := framework.ValueOrEnv(cfg.CACertificate, envvar.CACertificate, "")
+	requestTimeout, _ := framework.ValueOrEnv(cfg.RequestTimeout, envvar.RequestTimeout, "")
 	maxRetriesSetting := os.Getenv(envvar.MaxRetries)
 	if !cfg.MaxRetries.IsNull() {
 		maxRetriesSetting = strconv.FormatInt(cfg.MaxRetries.ValueInt64(), 10)
@@ -248,16 +248,4 @@ func mapValues(m map[string]types.String) []types.String {
 		out = append(out, v)
 	}
 	return out
-}
-
-// orEnv is an attribute's value, or when the configuration leaves it out
-// (null) its environment variable's, or else fallback.
-func orEnv(v types.String, env, fallback string) string {
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	if e := os.Getenv(env); e != "" {
-		return e
-	}
-	return fallback
 }

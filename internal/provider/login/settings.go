@@ -4,9 +4,9 @@ package login
 // (internal/envvar) when the configuration leaves it out.
 
 import (
-	"os"
-
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/framework"
 )
 
 // settings are the login methods' attributes after environment variables
@@ -25,15 +25,7 @@ func resolveSettings(config map[string]types.String) settings {
 	s := settings{login: map[string]string{}, fromEnv: map[string]bool{}}
 	for _, o := range loginOptions {
 		for _, a := range o.attributes {
-			switch v := config[a.name]; {
-			case !v.IsNull():
-				s.login[a.name] = v.ValueString()
-			case os.Getenv(a.env) != "":
-				s.login[a.name] = os.Getenv(a.env)
-				s.fromEnv[a.name] = true
-			default:
-				s.login[a.name] = ""
-			}
+			s.login[a.name], s.fromEnv[a.name] = framework.ValueOrEnv(config[a.name], a.env, "")
 		}
 	}
 	return s
