@@ -295,7 +295,7 @@ func zipHoldsProviderBinary(zipPath, project, goos string) error {
 	return fmt.Errorf("%s holds no %s_v<version> binary", filepath.Base(zipPath), project)
 }
 
-func run(configPath, dist string, archives bool) error {
+func run(configPath, dist string, archives, typecheck bool) error {
 	config, err := os.ReadFile(configPath)
 	if err != nil {
 		return err
@@ -322,6 +322,15 @@ func run(configPath, dist string, archives bool) error {
 		}
 	}
 	fmt.Printf("releasetargets: %d targets in %s, all ports of %s: %s\n", len(names), configPath, goVersion, strings.Join(names, " "))
+	if typecheck {
+		var all []target
+		for _, b := range builds {
+			all = append(all, b.targets...)
+		}
+		if err := typeCheckTargets(filepath.Dir(configPath), all); err != nil {
+			return err
+		}
+	}
 	if dist == "" {
 		return nil
 	}
@@ -338,8 +347,9 @@ func main() {
 	configPath := flag.String("config", ".goreleaser.yml", "goreleaser configuration to read the targets from")
 	dist := flag.String("dist", "", "after a snapshot build: check this dist directory holds every target's binary")
 	archives := flag.Bool("archives", false, "with -dist, after a snapshot release: check the zips and SHA256SUMS too")
+	typecheck := flag.Bool("typecheck", false, "type-check the provider from source for every target (a cross-build without code generation)")
 	flag.Parse()
-	if err := run(*configPath, *dist, *archives); err != nil {
+	if err := run(*configPath, *dist, *archives, *typecheck); err != nil {
 		fmt.Fprintln(os.Stderr, "releasetargets:", err)
 		os.Exit(1)
 	}

@@ -59,7 +59,7 @@ func TestRealConfigTargetsAreAllPorts(t *testing.T) {
 // A made-up port and a removed one fail the check, each named, before anything
 // is built; the supported target beside them is not blamed.
 func TestUnsupportedTargetsFail(t *testing.T) {
-	err := run("testdata/unsupported.goreleaser.yml", "", false)
+	err := run("testdata/unsupported.goreleaser.yml", "", false, false)
 	if err == nil {
 		t.Fatal("run accepted windows_arm_6 and plan10_amd64")
 	}
@@ -236,5 +236,48 @@ func TestVerifyBinaries(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "windows_amd64") || strings.Contains(err.Error(), "linux_arm_6") {
 		t.Errorf("error %q blames a complete target", err)
+	}
+}
+
+// A file that builds on one platform only fails the type-check of the other
+// targets, each named, and not of the ones it builds on.
+func TestTypeCheckNamesTheTargetsAFileBreaks(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":           "module example.com/oneport\n\ngo 1.24\n",
+		"main.go":          "package main\n\nfunc main() { run() }\n",
+		"run_linux.go":     "package main\n\nfunc run() {}\n",
+		"run_windows.go":   "package main\n\nfunc run() { undefinedOnWindows() }\n",
+		"run_darwin.go":    "package main\n\nimport \"os\"\n\nfunc run() { os.Exit(0) }\n",
+		"run_freebsd.go":   "package main\n",
+		"unused_plan9.go":  "package main\n\nthis is not Go\n",
+		"README.unrelated": "not a Go file\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var targets []target
+	for _, s := range []string{"linux_amd64", "linux_arm_6", "darwin_arm64", "windows_386", "freebsd_amd64"} {
+		tg, err := parseTarget(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, tg)
+	}
+	err := typeCheckTargets(dir, targets)
+	if err == nil {
+		t.Fatal("the type-check passed a main package that builds on linux and darwin only")
+	}
+	msg := err.Error()
+	for _, want := range []string{"2 target(s)", "windows_386_sse2", "freebsd_amd64_v1"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not name %q", msg, want)
+		}
+	}
+	for _, builds := range []string{"linux_amd64_v1", "linux_arm_6", "darwin_arm64_v8.0"} {
+		if strings.Contains(msg, builds) {
+			t.Errorf("error %q blames %s, where the package builds", msg, builds)
+		}
 	}
 }
