@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/benchprofile"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/provider"
 )
 
@@ -27,11 +28,14 @@ func main() {
 	flag.Parse()
 	quietSDKLogsUnlessAsked()
 
+	// A no-op outside `make bench`'s builds (see internal/benchprofile).
+	stopProfiling := benchprofile.Start()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/hanzoai/hanzokms",
 		Debug:           debug,
 		ProtocolVersion: protocolVersion,
 	})
+	stopProfiling()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

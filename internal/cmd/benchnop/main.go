@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/hanzoai/terraform-provider-hanzokms/internal/benchprofile"
 	"github.com/hanzoai/terraform-provider-hanzokms/internal/service/secretrotation"
 )
 
@@ -150,8 +151,10 @@ func main() {
 	if !logAsked() {
 		_ = os.Setenv("TF_LOG_SDK", "OFF")
 	}
+	stopProfiling := benchprofile.Start()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return nopProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/hanzoai/nop", ProtocolVersion: 6})
+	stopProfiling()
 	if err != nil {
 		log.Fatal(err)
 	}
