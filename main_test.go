@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"testing"
@@ -31,5 +32,25 @@ func TestRegistryManifestDeclaresServedProtocol(t *testing.T) {
 	want := strconv.Itoa(protocolVersion) + ".0"
 	if !slices.Equal(manifest.Metadata.ProtocolVersions, []string{want}) {
 		t.Errorf("manifest protocol_versions %v, want [%s] (main serves protocol %d)", manifest.Metadata.ProtocolVersions, want, protocolVersion)
+	}
+}
+
+// The provider collects garbage less often than Go's default unless GOGC
+// says otherwise; a GOGC of the user's is left as the runtime read it.
+func TestGarbageCollectorTargetUnlessGOGCIsSet(t *testing.T) {
+	restore := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(restore) })
+
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	collectGarbageLessOftenUnlessAsked()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("without GOGC: GC percent %d, want %d", got, gcPercent)
+	}
+
+	t.Setenv("GOGC", "100")
+	collectGarbageLessOftenUnlessAsked()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC=100: GC percent %d, want the runtime's 100 left alone", got)
 	}
 }

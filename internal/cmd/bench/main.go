@@ -468,8 +468,8 @@ func printTable(opts options, all map[int]map[string][]map[string]result) {
 // baseline when there is one.
 func printPerResource(opts options, all map[int]map[string][]map[string]result) {
 	fmt.Println()
-	fmt.Println("| N | phase | subject | wall | provider CPU ms / resource | allocations / resource | KiB allocated / resource | KMS requests / resource |")
-	fmt.Println("|---:|---|---|---:|---:|---:|---:|---|")
+	fmt.Println("| N | phase | subject | wall | provider CPU ms / resource | allocations / resource | KiB allocated / resource | peak RSS | KMS requests / resource |")
+	fmt.Println("|---:|---|---|---:|---:|---:|---:|---:|---|")
 	for _, n := range opts.ns {
 		for _, phase := range phases {
 			for _, subject := range opts.subjects {
@@ -481,19 +481,20 @@ func printPerResource(opts options, all map[int]map[string][]map[string]result) 
 				objects := spread(runs, phase, func(r result) float64 { return float64(r.mallocs) / float64(n) })
 				kib := spread(runs, phase, func(r result) float64 { return float64(r.allocBytes) / 1024 / float64(n) })
 				wall := spread(runs, phase, func(r result) float64 { return r.wall.Seconds() })
+				rss := spread(runs, phase, func(r result) float64 { return float64(r.peakRSSKiB) / 1024 })
 				requests := "-"
 				if subject == "hanzokms" || subject == "baseline" {
 					requests = perResource(runs[0][phase].requests, n)
 				}
-				fmt.Printf("| %d | %s | %s | %s | %s | %s | %s | %s |\n", n, phase, subjectLabel(subject, opts.baseline),
-					wall.format("%.2fs"), cpu.format("%.2f"), objects.format("%.0f"), kib.format("%.1f"), requests)
+				fmt.Printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, phase, subjectLabel(subject, opts.baseline),
+					wall.format("%.2fs"), cpu.format("%.2f"), objects.format("%.0f"), kib.format("%.1f"), rss.format("%.0f MiB"), requests)
 			}
 			if base, cur := all[n]["baseline"], all[n]["hanzokms"]; len(base) > 0 && len(cur) > 0 {
 				b := spread(base, phase, func(r result) float64 { return r.pluginCPU * 1000 / float64(n) })
 				c := spread(cur, phase, func(r result) float64 { return r.pluginCPU * 1000 / float64(n) })
 				bo := spread(base, phase, func(r result) float64 { return float64(r.mallocs) / float64(n) })
 				co := spread(cur, phase, func(r result) float64 { return float64(r.mallocs) / float64(n) })
-				fmt.Printf("| %d | %s | **change** | | **%s** CPU (%s) | **%s** | | |\n", n, phase,
+				fmt.Printf("| %d | %s | **change** | | **%s** (%s) | **%s** | | | |\n", n, phase,
 					percentChange(b.median, c.median), separation(b, c), percentChange(bo.median, co.median))
 			}
 		}
