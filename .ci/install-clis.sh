@@ -40,7 +40,13 @@ export GOFLAGS=-mod=mod
 export GOWORK=off
 export GOTOOLCHAIN=local
 
-has_version() { [ -x "$1" ] && TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | grep -q "$2"; }
+# says <text> <command...>: whether the command's output contains text. The
+# output is read whole before it is searched: `cmd | grep -q` under pipefail
+# fails with 141 whenever grep, done at the first line, closes the pipe
+# before cmd has written its last (a race a cold CI run lost: `tofu version`
+# writes two lines).
+says() { local want=$1 out; shift; out=$("$@" 2>/dev/null) || return 1; [[ $out == *"$want"* ]]; }
+has_version() { [ -x "$1" ] && TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 says "$2" "$1" version; }
 
 build_tofu() {
   if has_version "$TOFU" "OpenTofu v$TOFU_VERSION"; then
@@ -116,7 +122,7 @@ build_terraform_new() {
 }
 
 build_goreleaser() {
-  if [ -x "$GORELEASER" ] && "$GORELEASER" --version 2>/dev/null | grep -q "$GORELEASER_VERSION"; then
+  if [ -x "$GORELEASER" ] && says "$GORELEASER_VERSION" "$GORELEASER" --version; then
     echo "install-clis: goreleaser v$GORELEASER_VERSION cached at $GORELEASER"; return
   fi
   echo "install-clis: building goreleaser v$GORELEASER_VERSION (about 6 minutes on 2 cores)"
@@ -125,7 +131,7 @@ build_goreleaser() {
 }
 
 build_golangci_lint() {
-  if [ -x "$GOLANGCI_LINT" ] && "$GOLANGCI_LINT" version 2>/dev/null | grep -q "version $GOLANGCI_LINT_VERSION"; then
+  if [ -x "$GOLANGCI_LINT" ] && says "version $GOLANGCI_LINT_VERSION" "$GOLANGCI_LINT" version; then
     echo "install-clis: golangci-lint v$GOLANGCI_LINT_VERSION cached at $GOLANGCI_LINT"; return
   fi
   echo "install-clis: building golangci-lint v$GOLANGCI_LINT_VERSION (about 7 minutes on 2 cores)"
@@ -134,7 +140,10 @@ build_golangci_lint() {
 }
 
 build_actionlint() {
-  if [ -x "$ACTIONLINT" ] && "$ACTIONLINT" -version 2>/dev/null | grep -qx "v\?$ACTIONLINT_VERSION"; then
+  # Its first line is the bare version, with or without a v.
+  local first=
+  [ -x "$ACTIONLINT" ] && first=$("$ACTIONLINT" -version 2>/dev/null) && first=${first%%$'\n'*}
+  if [ "$first" = "v$ACTIONLINT_VERSION" ] || [ "$first" = "$ACTIONLINT_VERSION" ]; then
     echo "install-clis: actionlint v$ACTIONLINT_VERSION cached at $ACTIONLINT"; return
   fi
   echo "install-clis: building actionlint v$ACTIONLINT_VERSION (under a minute)"
@@ -147,7 +156,7 @@ build_actionlint() {
 # report a deprecation), which is refused here; the exact version is served, so
 # download it and build inside the module cache, as for OpenTofu.
 build_terraform_docs() {
-  if [ -x "$TERRAFORM_DOCS" ] && "$TERRAFORM_DOCS" --version 2>/dev/null | grep -q "v$TERRAFORM_DOCS_VERSION"; then
+  if [ -x "$TERRAFORM_DOCS" ] && says "v$TERRAFORM_DOCS_VERSION" "$TERRAFORM_DOCS" --version; then
     echo "install-clis: terraform-docs v$TERRAFORM_DOCS_VERSION cached at $TERRAFORM_DOCS"; return
   fi
   echo "install-clis: building terraform-docs v$TERRAFORM_DOCS_VERSION (about 2 minutes on 2 cores)"
@@ -157,7 +166,7 @@ build_terraform_docs() {
   [ -n "$dir" ] && [ -d "$dir" ] || { echo "install-clis: module download of terraform-docs v$TERRAFORM_DOCS_VERSION failed" >&2; return 1; }
   (cd "$dir" && go build -trimpath -o "$TERRAFORM_DOCS.tmp" .)
   mv "$TERRAFORM_DOCS.tmp" "$TERRAFORM_DOCS"
-  "$TERRAFORM_DOCS" --version | grep -q "v$TERRAFORM_DOCS_VERSION" ||
+  says "v$TERRAFORM_DOCS_VERSION" "$TERRAFORM_DOCS" --version ||
     { echo "install-clis: built terraform-docs does not report v$TERRAFORM_DOCS_VERSION" >&2; return 1; }
 }
 

@@ -83,7 +83,8 @@ install_dir="$CACHE/real-kms-$key"
 install_apt_packages() {
   local missing=() p
   for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    # Read whole, not piped into grep -q (a pipefail SIGPIPE race).
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
