@@ -170,16 +170,26 @@ build_terraform_docs() {
     { echo "install-clis: built terraform-docs does not report v$TERRAFORM_DOCS_VERSION" >&2; return 1; }
 }
 
+# locked <build function>: one build of a tool at a time. .ci/run builds the
+# linters in the background while `make test` runs, and `make lint` asks for
+# them again: the second caller waits here, then finds the binary cached.
+# One lock per tool, so that a leg asking for its CLI never waits on another
+# tool's build.
+locked() {
+  mkdir -p "$CACHE"
+  ( flock 9; "$1" ) 9>"$CACHE/.lock-$1"
+}
+
 case "${1:-all}" in
-  tofu) build_tofu ;;
-  terraform) build_terraform ;;
-  terraform-new) build_terraform_new ;;
-  goreleaser) build_goreleaser ;;
-  golangci-lint) build_golangci_lint ;;
-  actionlint) build_actionlint ;;
-  linters) build_golangci_lint; build_actionlint ;;
-  terraform-docs) build_terraform_docs ;;
-  all) build_tofu; build_terraform; build_terraform_new ;;
+  tofu) locked build_tofu ;;
+  terraform) locked build_terraform ;;
+  terraform-new) locked build_terraform_new ;;
+  goreleaser) locked build_goreleaser ;;
+  golangci-lint) locked build_golangci_lint ;;
+  actionlint) locked build_actionlint ;;
+  linters) locked build_golangci_lint; locked build_actionlint ;;
+  terraform-docs) locked build_terraform_docs ;;
+  all) locked build_tofu; locked build_terraform; locked build_terraform_new ;;
   paths) echo "TOFU=$TOFU"; echo "TERRAFORM=$TERRAFORM"; echo "TERRAFORM_NEW=$TERRAFORM_NEW"; echo "GORELEASER=$GORELEASER"
          echo "GOLANGCI_LINT=$GOLANGCI_LINT"; echo "ACTIONLINT=$ACTIONLINT"; echo "TERRAFORM_DOCS=$TERRAFORM_DOCS" ;;
   *) echo "usage: $0 [all|tofu|terraform|terraform-new|goreleaser|golangci-lint|actionlint|linters|terraform-docs|paths]" >&2; exit 2 ;;
